@@ -1,0 +1,55 @@
+# Madina: two commands do all set-up on a fresh machine with Python 3.11+ and make.
+#   make run   — install, migrate, load reference and demo data, serve http://127.0.0.1:8000/
+#   make test  — install, then the whole test suite (SQLite, or DATABASE_URL when set)
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+ASSETS := build/vendor/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup lint check-migrations translations clean
+
+$(STAMP): requirements/dev.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Madina needs Python 3.11 or newer.")'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@touch $@
+
+$(ASSETS): $(STAMP) package-lock.json scripts/frontend.py
+	$(PY) scripts/frontend.py
+	@touch $@
+
+setup: $(STAMP) $(ASSETS)
+	@$(PY) scripts/compile_messages.py
+
+run: setup
+	@mkdir -p var
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py madina_setup --demo
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@$(PY) manage.py demo_logins
+	$(PY) scripts/serve.py --host $(HOST) --port $(PORT)
+
+test: setup
+	$(PY) scripts/test.py
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint madina --lint
+
+check-migrations: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Refresh every app's catalogue after changing strings (needs GNU gettext: apt-get install gettext).
+translations: $(STAMP)
+	for app in madina/*/; do \
+	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(PY) ../../manage.py makemessages -l ar -l fr --no-obsolete >/dev/null); fi; \
+	done
+
+clean:
+	rm -rf $(VENV) node_modules build var

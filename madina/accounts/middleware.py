@@ -1,0 +1,50 @@
+"""Two-factor authentication made mandatory for the roles named in MADINA_2FA_REQUIRED_ROLES."""
+
+from django.conf import settings
+from django.shortcuts import redirect
+from django.urls import resolve
+from django.urls.exceptions import Resolver404
+
+# Views a user who still owes a second factor may open.
+_ALLOWED = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:otp_verify",
+    "accounts:otp_setup",
+    "accounts:otp_recovery_codes",
+    "healthz",
+    "set_language",
+    "javascript-catalog",
+}
+
+
+def two_factor_required(user) -> bool:
+    required = set(settings.MADINA_2FA_REQUIRED_ROLES)
+    return bool(required) and bool(user.role_names() & required)
+
+
+class RequireTwoFactorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        if (
+            user.is_authenticated
+            and not user.is_verified()
+            and not request.path_info.startswith(settings.STATIC_URL)
+            and self._view_name(request) not in _ALLOWED
+            and two_factor_required(user)
+        ):
+            from django_otp import user_has_device
+
+            target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
+            return redirect(target)
+        return self.get_response(request)
+
+    @staticmethod
+    def _view_name(request) -> str:
+        try:
+            return resolve(request.path_info).view_name
+        except Resolver404:
+            return ""

@@ -1,0 +1,20 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from madina.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/", include("madina.api.urls")),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("madina.core.urls")),
+    path("accounts/", include("madina.accounts.urls")),
+    path("territory/", include("madina.territory.urls")),
+    path("organisations/", include("madina.actors.urls")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+)

@@ -14,3 +14,7 @@ STORAGES = {
 }
 # Browser tests serve pages from a live server thread; let them use the same database.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Serve static files straight from the apps and build/vendor, without collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

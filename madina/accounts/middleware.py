@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.shortcuts import redirect
-from django.urls import resolve
+from django.urls import resolve, reverse
 from django.urls.exceptions import Resolver404
+from django.utils.http import urlencode
 
 # Views a user who still owes a second factor may open.
 _ALLOWED = {
@@ -38,8 +39,13 @@ class RequireTwoFactorMiddleware:
         ):
             from django_otp import user_has_device
 
-            target = "accounts:otp_verify" if user_has_device(user) else "accounts:otp_setup"
-            return redirect(target)
+            if not user_has_device(user):
+                return redirect("accounts:otp_setup")
+            url = reverse("accounts:otp_verify")
+            if request.method == "GET":
+                # Come back to the page asked for once the code is given.
+                url = f"{url}?{urlencode({'next': request.get_full_path()})}"
+            return redirect(url)
         return self.get_response(request)
 
     @staticmethod

@@ -69,3 +69,6 @@ rules.add_perm("actors.manage_members", is_platform_admin | is_org_admin)
 rules.add_perm("actors.change_focal_persons", is_coordinator | is_org_editor)
 rules.add_perm("actors.change_sector", is_coordinator)
 rules.add_perm("territory.change_area", is_platform_admin)
+
+# The member list of an organisation: its own people (read-only included) and the coordinators.
+rules.add_perm("accounts.view_members", is_coordinator | is_org_member)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.apps import apps
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
@@ -64,7 +67,7 @@ def organisation_list(
     *,
     user,
     q: str = "",
-    type: str = "",  # noqa: A002 — the field's name, as in the filter form and the API
+    type: str = "",
     sector: Sector | None = None,
     province=None,
     commune=None,
@@ -170,6 +173,15 @@ def _ratio(a: str, b: str) -> float:
     return difflib.SequenceMatcher(None, a, b).ratio()
 
 
+def _similar(new_folded: str, old_folded: str, new_bones: str, old_bones: str) -> bool:
+    if new_folded and old_folded and _ratio(new_folded, old_folded) >= TWIN_SIMILARITY:
+        return True
+    return (
+        min(len(new_bones), len(old_bones)) >= _MIN_SKELETON_FOR_RATIO
+        and _ratio(new_bones, old_bones) >= TWIN_SIMILARITY
+    )
+
+
 def _name_reasons(new_names: list[str], old_names: list[str]) -> list[str]:
     reasons: list[str] = []
     for new in new_names:
@@ -180,10 +192,7 @@ def _name_reasons(new_names: list[str], old_names: list[str]) -> list[str]:
                 reasons.append("name")
             elif new_bones and new_bones == old_bones:
                 reasons.append("skeleton")
-            elif (new_folded and old_folded and _ratio(new_folded, old_folded) >= TWIN_SIMILARITY) or (
-                min(len(new_bones), len(old_bones)) >= _MIN_SKELETON_FOR_RATIO
-                and _ratio(new_bones, old_bones) >= TWIN_SIMILARITY
-            ):
+            elif _similar(new_folded, old_folded, new_bones, old_bones):
                 reasons.append("similar")
     return reasons
 
@@ -226,3 +235,86 @@ def organisation_probable_twins(
     twins = [Twin(organisations[pk], reasons) for pk, reasons in found.items()]
     twins.sort(key=lambda twin: (min(strength[r] for r in twin.reasons), twin.organisation.name))
     return twins
+
+
+# --- Presentation helpers -----------------------------------------------------------------------
+
+
+def communes_map_data(communes) -> list[dict]:
+    """The points the detail page's map draws: communes that have a centroid."""
+    return [
+        {
+            "name": commune.name,
+            "code": commune.code,
+            "lat": float(commune.latitude),
+            "lng": float(commune.longitude),
+        }
+        for commune in communes
+        if commune.latitude is not None and commune.longitude is not None
+    ]
+
+
+def _field(model, name: str):
+    try:
+        return model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return None
+
+
+def _ids(value) -> list[int]:
+    values = value if isinstance(value, list) else [value]
+    return [int(item) for item in values if item is not None and str(item).isdigit()]
+
+
+def _display(field, value, names: dict) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if field is None:
+        return str(value)
+    if field.is_relation:
+        labels = names.get(field.related_model, {})
+        return ", ".join(labels.get(pk, f"#{pk}") for pk in _ids(value)) or "—"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def audit_rows(events) -> list[dict]:
+    """Audit events with their changes as (field label, before, after) in words, not ids."""
+    events = list(events)
+    wanted: dict[type, set[int]] = defaultdict(set)
+    for event in events:
+        model = _audited_model(event.object_type)
+        for name, pair in event.changes.items():
+            field = _field(model, name) if model else None
+            if field is not None and field.is_relation:
+                for value in pair:
+                    wanted[field.related_model].update(_ids(value))
+    names = {
+        model: {pk: str(obj) for pk, obj in model._default_manager.in_bulk(list(ids)).items()}
+        for model, ids in wanted.items()
+    }
+    rows = []
+    for event in events:
+        model = _audited_model(event.object_type)
+        changes = []
+        for name, (before, after) in sorted(event.changes.items()):
+            field = _field(model, name) if model else None
+            changes.append(
+                {
+                    "label": str(field.verbose_name) if field is not None else name,
+                    "before": _display(field, before, names),
+                    "after": _display(field, after, names),
+                }
+            )
+        rows.append({"event": event, "changes": changes})
+    return rows
+
+
+def _audited_model(object_type: str):
+    try:
+        return apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return None

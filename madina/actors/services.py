@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from madina.accounts.models import Membership
+from madina.accounts.rules import is_coordinator
 from madina.actors.models import FocalPerson, Organisation, Sector
 from madina.actors.selectors import Twin, organisation_probable_twins
 from madina.actors.validators import validate_iati_ref
@@ -63,10 +64,6 @@ def _unknown_keys(data: Mapping[str, Any], allowed: Iterable[str]) -> None:
         raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
 
 
-def _is_coordinator(user) -> bool:
-    return user.has_perm("actors.change_sector")  # coordinators (and platform admins) only
-
-
 def _administers(user, organisation: Organisation | None) -> bool:
     return (
         organisation is not None
@@ -92,8 +89,10 @@ def _descendants_and_self(instance) -> set[int]:
 
 
 def _check_parent(instance, parent) -> None:
-    if parent is not None and instance.pk is not None and parent.pk in _descendants_and_self(
-        instance
+    if (
+        parent is not None
+        and instance.pk is not None
+        and parent.pk in _descendants_and_self(instance)
     ):
         raise ValidationError(
             {"parent": _("An organisation cannot be part of itself or of one of its branches.")}
@@ -180,13 +179,11 @@ def organisation_create(
         raise PermissionDenied
     _unknown_keys(data, ORGANISATION_FIELDS + ORGANISATION_M2M)
     fields, m2m = _split(data)
-    coordinator = _is_coordinator(actor)
+    coordinator = is_coordinator(actor)
     parent = fields.get("parent")
     if not coordinator:
         if parent is None:
-            raise ValidationError(
-                {"parent": _("Choose the organisation this one is a branch of.")}
-            )
+            raise ValidationError({"parent": _("Choose the organisation this one is a branch of.")})
         if not _administers(actor, parent):
             raise PermissionDenied
         fields.pop("is_active", None)
@@ -232,7 +229,7 @@ def organisation_update(
     organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
     before = snapshot(organisation)
     fields, m2m = _split(data)
-    if not _is_coordinator(actor):
+    if not is_coordinator(actor):
         if "is_active" in fields and fields["is_active"] != organisation.is_active:
             raise PermissionDenied
         new_parent = fields.get("parent", organisation.parent)

@@ -10,7 +10,7 @@ def layout(request):
     switcher = [
         {
             "code": code,
-            "name": get_language_info(code)["name_local"],
+            "name": get_language_info(code)["name_local"].capitalize(),
             "url": translate_url(path, code),
             "current": code == current,
         }

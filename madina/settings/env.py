@@ -105,7 +105,7 @@ def sqlite_database(path: Path) -> dict:
         "NAME": str(path),
         "OPTIONS": {
             # WAL lets readers and one writer work at once; the init command runs per connection.
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
             "transaction_mode": "IMMEDIATE",
             "timeout": 20,
         },

@@ -74,6 +74,13 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs):
+        self.refresh_search_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("territory:area_detail", kwargs={"code": self.code})
+
     @property
     def name(self) -> str:
         language = (get_language() or "fr")[:2]
@@ -95,10 +102,3 @@ class Area(models.Model):
         self.search_text = search_text(
             [self.name_ar, self.name_fr, self.name_en, self.code, *self.alt_names]
         )
-
-    def save(self, *args, **kwargs):
-        self.refresh_search_text()
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self) -> str:
-        return reverse("territory:area_detail", kwargs={"code": self.code})

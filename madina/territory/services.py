@@ -16,11 +16,11 @@ import datetime
 import io
 import logging
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import pycountry
 from django.db import transaction
@@ -106,9 +106,11 @@ class CsvTable:
                     continue
                 self.rows.append(row)
         except csv.Error as exc:
-            self.error(reader.line_num or 1, "", _("the file is not valid CSV (%(reason)s)") % {
-                "reason": exc
-            })
+            self.error(
+                reader.line_num or 1,
+                "",
+                _("the file is not valid CSV (%(reason)s)") % {"reason": exc},
+            )
             return
         if not self.rows and not self.issues:
             self.error(1, "", _("the file has no data rows"))
@@ -194,10 +196,18 @@ class CsvTable:
             return True
         if value in {"no", "false", "0", "non", "n", ""}:
             return False
-        self.error(
-            row.line, column, _("“%(value)s” is not yes or no") % {"value": row.get(column)}
-        )
+        self.error(row.line, column, _("“%(value)s” is not yes or no") % {"value": row.get(column)})
         return None
+
+    def unknown_reference(self, row: CsvRow, column: str, code: str) -> None:
+        self.error(
+            row.line,
+            column,
+            _("nothing has the code “%(code)s”, in this file or already loaded") % {"code": code},
+        )
+
+    def circular_reference(self, row: CsvRow, column: str) -> None:
+        self.error(row.line, column, _("a record cannot be part of itself, even indirectly"))
 
     def unique_codes(self, column: str = "code") -> dict[str, CsvRow]:
         """Rows by code; a missing or repeated code is an issue."""
@@ -231,10 +241,6 @@ def _read_text(file: Any, issues: list[CsvIssue]) -> str | None:
             issues.append(CsvIssue(1, "", _("the file is not UTF-8 text")))
             return None
     return data.removeprefix("\ufeff")
-
-
-def _missing_column_issue(row: CsvRow, column: str) -> CsvIssue:
-    return CsvIssue(row.line, column, _("a value is required"))
 
 
 def apply_changes(instance, values: dict[str, Any]) -> bool:
@@ -325,9 +331,7 @@ def _validate_area_rows(table: CsvTable) -> list[_AreaRow]:
         for code, level in Area.objects.filter(code__in=list(by_code)).values_list("code", "level")
     }
     parent_codes = {row.get("parent_code") for row in table.rows} - set(by_code) - {""}
-    stored_parents = dict(
-        Area.objects.filter(code__in=parent_codes).values_list("code", "level")
-    )
+    stored_parents = dict(Area.objects.filter(code__in=parent_codes).values_list("code", "level"))
     file_levels = {code: row.get("level") for code, row in by_code.items()}
     valid: list[_AreaRow] = []
     for row in table.rows:
@@ -335,9 +339,12 @@ def _validate_area_rows(table: CsvTable) -> list[_AreaRow]:
         code = row.get("code")
         level = table.choice(row, "level", Area.Level.values)
         if len(code) > Area._meta.get_field("code").max_length:
-            table.error(row.line, "code", _("the value is longer than %(limit)s characters") % {
-                "limit": Area._meta.get_field("code").max_length
-            })
+            table.error(
+                row.line,
+                "code",
+                _("the value is longer than %(limit)s characters")
+                % {"limit": Area._meta.get_field("code").max_length},
+            )
         if level and code in existing and existing[code] != level:
             table.error(
                 row.line,
@@ -358,7 +365,11 @@ def _validate_area_rows(table: CsvTable) -> list[_AreaRow]:
             "valid_from": table.date(row, "valid_from"),
             "valid_to": table.date(row, "valid_to"),
         }
-        if values["valid_from"] and values["valid_to"] and values["valid_from"] > values["valid_to"]:
+        if (
+            values["valid_from"]
+            and values["valid_to"]
+            and values["valid_from"] > values["valid_to"]
+        ):
             table.error(row.line, "valid_to", _("the end of validity is before its start"))
         values["latitude"], values["longitude"] = _check_centroid(table, row, level)
         if len(table.issues) == issues_before and level:
@@ -391,7 +402,8 @@ def _check_parent(table, row, level, parent_code, file_levels, stored_parents) -
         table.error(
             row.line,
             "parent_code",
-            _("“%(code)s” is not %(parent)s") % {"code": parent_code, "parent": _LEVEL_LABEL[expected]},
+            _("“%(code)s” is not %(parent)s")
+            % {"code": parent_code, "parent": _LEVEL_LABEL[expected]},
         )
 
 
@@ -476,6 +488,3 @@ def areas_load_csv(*, file: Any, actor=None, country: str = "MA") -> LoadReport:
                     report.unchanged.append(row.code)
             parents[row.code] = area
     return report
-
-
-CheckFunction = Callable[[CsvTable, CsvRow], Any]

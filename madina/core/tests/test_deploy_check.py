@@ -9,7 +9,11 @@ def test_production_settings_pass_check_deploy_without_warning(tmp_path):
     secret = tmp_path / "secret_key"
     secret.write_text("x" * 20 + "-production-secret-" + "y" * 30, encoding="utf-8")
     env = {
-        **{key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}},
+        **{
+            key: value
+            for key, value in os.environ.items()
+            if key not in {"DATABASE_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+        },
         "DJANGO_SETTINGS_MODULE": "madina.settings.prod",
         "SECRET_KEY_FILE": str(secret),
         "ALLOWED_HOSTS": "madina.example.org",

@@ -1,0 +1,134 @@
+"""Forms of the accounts app: input checking only; the writes are in services.py."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.utils.translation import gettext_lazy as _
+
+from madina.accounts.models import Membership, User
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, and ``is-invalid`` on the fields that have errors.
+
+    Django itself links each widget to its help text and errors with ``aria-describedby``
+    (ids ``<id>_helptext`` and ``<id>_error``); ``accounts/includes/field.html`` uses them.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):
+    error_messages = {
+        # One message whatever was wrong: never reveal whether an address has an account.
+        "invalid_login": _("The e-mail address or the password is not correct."),
+        "inactive": _("The e-mail address or the password is not correct."),
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.fields["username"].label = _("E-mail address")
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "class": "form-control"}
+        )
+        self.fields["password"].label = _("Password")
+
+
+class OTPTokenForm(BootstrapMixin, forms.Form):
+    """A code from the authenticator app, or (when ``allow_recovery``) a recovery code."""
+
+    token = forms.CharField(label=_("Code"), max_length=32, strip=True)
+
+    def __init__(self, *args, allow_recovery: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        widget = self.fields["token"].widget
+        widget.attrs.update({"autocomplete": "one-time-code", "autofocus": True})
+        if allow_recovery:
+            self.fields["token"].help_text = _(
+                "The 6-digit code shown by your authenticator app, or one of your recovery codes."
+            )
+            widget.attrs.update({"autocapitalize": "none", "spellcheck": "false"})
+        else:
+            self.fields["token"].help_text = _("The 6-digit code shown by your authenticator app.")
+            self.fields["token"].max_length = 8
+            widget.attrs.update({"inputmode": "numeric", "pattern": "[0-9 ]*", "maxlength": 8})
+
+
+class ProfileForm(BootstrapMixin, forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    preferred_language = forms.ChoiceField(
+        label=_("Preferred language"),
+        required=False,
+        choices=[("", _("Follow my browser"))] + list(settings.LANGUAGES),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+
+class PasswordChangeForm(BootstrapMixin, auth_forms.PasswordChangeForm):
+    pass
+
+
+class PasswordResetForm(BootstrapMixin, auth_forms.PasswordResetForm):
+    pass
+
+
+class SetPasswordForm(BootstrapMixin, auth_forms.SetPasswordForm):
+    pass
+
+
+class InviteForm(BootstrapMixin, forms.Form):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    role = forms.ChoiceField(
+        label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.MEMBER
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].widget.attrs["autocomplete"] = "off"
+
+
+class MemberRoleForm(BootstrapMixin, forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+
+
+class InvitationSignupForm(BootstrapMixin, auth_forms.SetPasswordMixin, forms.Form):
+    """Name and password of the account an invitation creates."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    password1, password2 = auth_forms.SetPasswordMixin.create_password_fields(
+        label1=_("Password"), label2=_("Password confirmation")
+    )
+
+    def __init__(self, *args, email: str, **kwargs):
+        self.email = email
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs.update({"autocomplete": "name", "autofocus": True})
+
+    def clean(self):
+        cleaned = super().clean()
+        self.validate_passwords()
+        user = User(email=self.email, full_name=cleaned.get("full_name", ""))
+        self.validate_password_for_user(user)
+        return cleaned

@@ -1,0 +1,41 @@
+"""Set up a Madina database: reference data, and with --demo the demonstration data."""
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+from madina.core.demo import DemoDataError, demo_load
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the administrative areas and the sectors; with --demo, also the demonstration "
+        "organisations and users. Safe to run again: it creates only what is missing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--demo",
+            action="store_true",
+            help="Also load the demonstration data (refused unless DEBUG is on).",
+        )
+
+    def handle(self, *args, demo=False, verbosity=1, **options):
+        if demo and not settings.DEBUG:
+            raise CommandError(
+                "Refusing to load demo data with DEBUG off: the demo users share a published "
+                "password. Use the development settings."
+            )
+        call_command("load_areas", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+        call_command("load_sectors", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+        if not demo:
+            return
+        try:
+            report = demo_load()
+        except DemoDataError as exc:
+            raise CommandError(str(exc)) from exc
+        if verbosity:
+            self.stdout.write(
+                f"Demo: {report.organisations} organisations, {report.focal_persons} focal "
+                f"persons, {report.users} users and {report.memberships} memberships created."
+            )

@@ -30,7 +30,6 @@ run: setup
 	@mkdir -p var
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py madina_setup --demo
-	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@$(PY) manage.py demo_logins
 	$(PY) scripts/serve.py --host $(HOST) --port $(PORT)
 

@@ -28,6 +28,12 @@ FILES = [
     ("leaflet/dist/images/marker-icon-2x.png", "leaflet/images/marker-icon-2x.png"),
     ("leaflet/dist/images/marker-shadow.png", "leaflet/images/marker-shadow.png"),
     ("leaflet/dist/images/layers.png", "leaflet/images/layers.png"),
+    ("leaflet/dist/images/layers-2x.png", "leaflet/images/layers-2x.png"),
+    # Source maps: the minified files name them, and the manifest storage checks every reference.
+    ("bootstrap/dist/css/bootstrap.min.css.map", "bootstrap/bootstrap.min.css.map"),
+    ("bootstrap/dist/css/bootstrap.rtl.min.css.map", "bootstrap/bootstrap.rtl.min.css.map"),
+    ("bootstrap/dist/js/bootstrap.bundle.min.js.map", "bootstrap/bootstrap.bundle.min.js.map"),
+    ("leaflet/dist/leaflet.js.map", "leaflet/leaflet.js.map"),
     ("bootstrap/LICENSE", "bootstrap/LICENSE"),
     ("htmx.org/LICENSE", "htmx/LICENSE"),
     ("leaflet/LICENSE", "leaflet/LICENSE"),

@@ -8,33 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.utils.translation import gettext_lazy as _
 
 from madina.accounts.models import Membership, User
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and ``is-invalid`` on the fields that have errors.
-
-    Django itself links each widget to its help text and errors with ``aria-describedby``
-    (ids ``<id>_helptext`` and ``<id>_error``); ``accounts/includes/field.html`` uses them.
-    """
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+from madina.core.forms import BootstrapMixin
 
 
 class LoginForm(BootstrapMixin, auth_forms.AuthenticationForm):

@@ -12,6 +12,7 @@ from madina.accounts.models import Membership
 from madina.accounts.rules import is_coordinator
 from madina.actors.models import FocalPerson, Organisation, Sector
 from madina.actors.validators import validate_iati_ref
+from madina.core.forms import BootstrapMixin
 from madina.territory.models import Area
 
 PHONE_INVALID = _("Enter a valid phone number, for example 0536 60 00 00 or +212 536 60 00 00.")
@@ -41,38 +42,6 @@ def grouped_communes(queryset) -> list[tuple[str, list[tuple[int, str]]]]:
         (province, sorted(items, key=lambda item: item[1]))
         for province, items in sorted(groups.items())
     ]
-
-
-class BootstrapMixin:
-    """Bootstrap classes on every widget; invalid fields point at their error message."""
-
-    def _style_widgets(self) -> None:
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(
-                widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
-            ):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if field.help_text and not isinstance(widget, forms.CheckboxSelectMultiple):
-                widget.attrs["aria-describedby"] = f"id_{name}_helptext"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            widget = self.fields[name].widget
-            described = [f"id_{name}_error"]
-            if self.fields[name].help_text:
-                described.append(f"id_{name}_helptext")
-            widget.attrs["aria-invalid"] = "true"
-            widget.attrs["aria-describedby"] = " ".join(described)
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
 
 
 class OrganisationForm(BootstrapMixin, forms.ModelForm):
@@ -159,7 +128,7 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents
         if not creating:
             del self.fields["confirm_twins"]
-        self._style_widgets()
+        self.style_widgets()
 
     def clean(self):
         cleaned = super().clean()
@@ -188,7 +157,7 @@ class FocalPersonForm(BootstrapMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self._style_widgets()
+        self.style_widgets()
 
 
 class OrganisationFilterForm(BootstrapMixin, forms.Form):
@@ -221,7 +190,7 @@ class OrganisationFilterForm(BootstrapMixin, forms.Form):
         communes = Area.objects.current().communes()
         self.fields["commune"].queryset = communes
         self.fields["commune"].widget.choices = [("", _("all")), *grouped_communes(communes)]
-        self._style_widgets()
+        self.style_widgets()
 
     def filters(self) -> dict:
         """Keyword arguments for ``selectors.organisation_list``; invalid values are ignored."""

@@ -23,7 +23,14 @@ DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# The project's apps come first: their translations and templates take precedence over those of
+# Django and third-party apps (Django's admin translates "Filter" and "Save" its own way).
 INSTALLED_APPS = [
+    "madina.core",
+    "madina.accounts",
+    "madina.territory",
+    "madina.actors",
+    "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -42,11 +49,6 @@ INSTALLED_APPS = [
     "django_htmx",
     "template_partials",
     "phonenumber_field",
-    "madina.core",
-    "madina.accounts",
-    "madina.territory",
-    "madina.actors",
-    "madina.api",
 ]
 
 MIDDLEWARE = [

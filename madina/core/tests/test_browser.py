@@ -15,6 +15,7 @@ from django.conf import settings
 
 from madina.accounts.models import User
 from madina.accounts.tests.factories import PASSWORD, UserFactory
+from madina.actors.tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -43,6 +44,13 @@ def page():
         context = browser.new_context(viewport={"width": 390, "height": 844})
         page = context.new_page()
         page.set_default_timeout(15_000)
+        page.console_errors = []
+        page.on(
+            "console",
+            lambda message: (
+                page.console_errors.append(message.text) if message.type == "error" else None
+            ),
+        )
         yield page
         context.close()
         browser.close()
@@ -115,3 +123,26 @@ def test_sign_in_switch_to_arabic_create_and_find_an_organisation(live_server, p
     assert page.locator("html").get_attribute("dir") == "ltr"
     assert "JBAT" in page.locator("#organisation-results").inner_text()
     shot(page, "fr-organisation-search")
+
+    # Nothing was refused by the content-security policy, and nothing failed to load.
+    assert page.console_errors == []
+
+
+def test_pages_fit_a_360_pixel_phone_in_arabic_and_french(live_server, page):
+    UserFactory(email="member@example.org", platform_role=User.PlatformRole.COORDINATOR)
+    OrganisationFactory(name_ar="جمعية الأمل بالناظور", name_fr="Association Al Amal Nador")
+    page.set_viewport_size({"width": 360, "height": 740})
+    base = live_server.url
+    sign_in(page, base, "member@example.org")
+    for language in ("ar", "fr"):
+        for name, path in [
+            ("home", "/"),
+            ("organisation-list", "/organisations/"),
+            ("organisation-form", "/organisations/new/"),
+            ("territory", "/territory/"),
+        ]:
+            page.goto(f"{base}/{language}{path}")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 360, f"{language}{path} is {width} pixels wide"
+            shot(page, f"{language}-{name}-360")
+    assert page.console_errors == []

@@ -154,3 +154,24 @@ def test_errors_are_translated(language, expected):
         with pytest.raises(CsvImportError) as error:
             load("commune,02.381.09,02.381,Douar,,35,-2,x\n")
         assert str(error.value.issues[0]) == expected
+
+
+@pytest.mark.django_db
+def test_the_command_speaks_the_language_asked_for(tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        "level,code,parent_code,name_fr,name_ar,lat,lon,source\nregion,99,,Test,,,,x\n",
+        encoding="utf-8",
+    )
+    for language, expected in [
+        ("en", "line 2, column name_ar"),
+        ("fr", "ligne 2, colonne name_ar"),
+    ]:
+        errors = StringIO()
+        with pytest.raises(CommandError, match="nothing was loaded"):
+            call_command("load_areas", str(bad), language=language, stderr=errors)
+        assert expected in errors.getvalue()

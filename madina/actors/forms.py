@@ -11,6 +11,7 @@ from phonenumber_field.formfields import PhoneNumberField
 from madina.accounts.models import Membership
 from madina.accounts.rules import is_coordinator
 from madina.actors.models import FocalPerson, Organisation, Sector
+from madina.actors.services import FOCAL_PERSON_FIELDS, ORGANISATION_FIELDS, ORGANISATION_M2M
 from madina.actors.validators import validate_iati_ref
 from madina.core.forms import BootstrapMixin
 from madina.territory.models import Area
@@ -59,26 +60,7 @@ class OrganisationForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = Organisation
-        fields = [
-            "name_ar",
-            "name_fr",
-            "name_en",
-            "acronym",
-            "type",
-            "institution_sector",
-            "mandate",
-            "sectors",
-            "communes_covered",
-            "address",
-            "commune",
-            "phone",
-            "email",
-            "website",
-            "parent",
-            "iati_ref",
-            "registration_number",
-            "is_active",
-        ]
+        fields = [*ORGANISATION_FIELDS, *ORGANISATION_M2M]
         widgets = {
             "name_ar": forms.TextInput(attrs={"dir": "rtl", "lang": "ar"}),
             "name_fr": forms.TextInput(attrs={"dir": "ltr", "lang": "fr"}),
@@ -151,7 +133,7 @@ class FocalPersonForm(BootstrapMixin, forms.ModelForm):
 
     class Meta:
         model = FocalPerson
-        fields = ["full_name", "role", "phone", "email", "is_public"]
+        fields = list(FOCAL_PERSON_FIELDS)
         error_messages = {"email": {"invalid": EMAIL_INVALID}}
         widgets = {"email": forms.EmailInput(attrs={"autocomplete": "off"})}
 

@@ -28,7 +28,7 @@ _MIN_SKELETON_FOR_RATIO = 4
 def organisation_counts() -> dict[str, int]:
     """Public headline figures for the home page."""
     return Organisation.objects.filter(is_active=True).aggregate(
-        organisations=Count("id"),
+        organisations=Count("id", distinct=True),
         communes=Count("communes_covered", distinct=True),
         cso=Count("id", filter=Q(type__in=["cso", "migrant_led"]), distinct=True),
     )

@@ -260,7 +260,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
-        # Axes logs user names and addresses on every failure: keep it to warnings.
-        "axes": {"level": "WARNING"},
+        # Axes logs user names and addresses with failures and lockouts: no personal data in
+        # logs, so only its errors are kept. Lockouts are still recorded in its database table.
+        "axes": {"level": "ERROR"},
     },
 }

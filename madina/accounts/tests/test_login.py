@@ -1,3 +1,5 @@
+import logging
+
 import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client, override_settings
@@ -123,3 +125,14 @@ def test_admin_refuses_a_signed_in_non_staff_user_without_a_redirect_loop(cast):
     response = client.get(reverse("admin:index"), follow=True)
     assert response.status_code == 403
     assert len(response.redirect_chain) <= 2
+
+
+@override_settings(AXES_FAILURE_LIMIT=3)
+def test_failed_sign_ins_and_lockouts_leave_no_address_in_the_logs(client, caplog):
+    UserFactory(email="khadija@example.org")
+    caplog.set_level(logging.DEBUG)
+    for _attempt in range(4):
+        client.post(login_url(), {"username": "khadija@example.org", "password": "no"})
+    response = client.post(login_url(), {"username": "khadija@example.org", "password": "no"})
+    assert response.status_code == 429
+    assert "khadija" not in caplog.text

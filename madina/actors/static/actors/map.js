@@ -15,10 +15,20 @@
   }
   var L = window.L;
   var tileUrl = element.getAttribute("data-tile-url");
+  var rightToLeft = document.documentElement.getAttribute("dir") === "rtl";
   var map = L.map(element, {
     scrollWheelZoom: false,
     attributionControl: Boolean(tileUrl),
+    zoomControl: false,
   });
+  // The zoom buttons in the page's language, at the start of the line.
+  L.control
+    .zoom({
+      position: rightToLeft ? "topright" : "topleft",
+      zoomInTitle: element.getAttribute("data-zoom-in-title") || "+",
+      zoomOutTitle: element.getAttribute("data-zoom-out-title") || "-",
+    })
+    .addTo(map);
   if (tileUrl) {
     L.tileLayer(tileUrl, {
       attribution: element.getAttribute("data-tile-attribution") || "",

@@ -14,7 +14,7 @@ from madina.actors.models import Sector
 from madina.core import audit
 from madina.core.models import AuditEvent
 from madina.core.permissions import require
-from madina.territory.services import CsvTable, LoadReport, apply_changes
+from madina.core.tabular import CsvTable, LoadReport, apply_changes
 
 DEFAULT_SECTORS_FILE = Path(__file__).resolve().parent / "data" / "snia_programmes.csv"
 SECTOR_REQUIRED_COLUMNS = ["code", "kind", "name_fr", "name_ar"]

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
-from madina.territory.services import CsvImportError
+from madina.core.tabular import CsvImportError
 
 
 class CsvLoadCommand(BaseCommand):

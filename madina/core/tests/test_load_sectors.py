@@ -10,7 +10,7 @@ from django.utils import translation
 from madina.accounts.tests.factories import UserFactory
 from madina.actors.models import Sector
 from madina.actors.reference import DEFAULT_SECTORS_FILE, sectors_load_csv
-from madina.territory.services import CsvImportError
+from madina.core.tabular import CsvImportError
 
 HEADER = "code,kind,name_fr,name_en,name_ar,verified\n"
 

@@ -7,8 +7,9 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from madina.core.models import AuditEvent
+from madina.core.tabular import CsvImportError
 from madina.territory.models import Area
-from madina.territory.services import CsvImportError, areas_load_csv
+from madina.territory.services import areas_load_csv
 
 HEADER = "level,code,parent_code,name_fr,name_ar,lat,lon,source\n"
 GOOD = (

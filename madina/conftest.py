@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pytest
+from django.db import connection
 from django.test import Client
 
 from madina.accounts.models import Membership, User
@@ -43,3 +44,20 @@ def cast(db) -> Cast:
     outsider = MembershipFactory(organisation=other, role=Membership.Role.ADMIN).user
     coordinator = UserFactory(platform_role=User.PlatformRole.COORDINATOR)
     return Cast(organisation, other, admin, member, readonly, outsider, coordinator)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _end_live_server_sessions(django_db_setup, django_db_blocker):
+    """Close the connections the live server's request threads leave behind.
+
+    On PostgreSQL a thread that served a browser test can keep an idle connection to the test
+    database, and the database cannot be dropped while it is open.
+    """
+    yield
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )

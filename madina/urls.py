@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("accounts/", include("madina.accounts.urls")),
     path("territory/", include("madina.territory.urls")),
     path("organisations/", include("madina.actors.urls")),
+    path("initiatives/", include("madina.initiatives.urls")),
+    path("data/", include("madina.interop.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

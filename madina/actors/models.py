@@ -192,3 +192,41 @@ class FocalPerson(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.full_name} ({self.role})"
+
+
+class OrganisationPairReview(TimeStampedModel):
+    """A coordinator's review of two organisations that look like the same one."""
+
+    class State(models.TextChoices):
+        TO_REVIEW = "to_review", _("to review")
+        DUPLICATE = "duplicate", _("duplicate")
+        DISTINCT = "distinct", _("distinct")
+
+    first = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    reasons = models.JSONField(_("reasons"), default=list)
+    state = models.CharField(
+        _("review"), max_length=16, choices=State.choices, default=State.TO_REVIEW
+    )
+    reviewed_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("review of possibly identical organisations")
+        verbose_name_plural = _("reviews of possibly identical organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["first", "second"], name="one_review_per_org_pair"),
+            models.CheckConstraint(
+                condition=models.Q(first__lt=models.F("second")), name="org_pair_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_id} ~ {self.second_id}: {self.state}"

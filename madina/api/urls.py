@@ -5,4 +5,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("", include("madina.territory.api")),
     path("", include("madina.actors.api")),
+    path("", include("madina.initiatives.api")),
 ]

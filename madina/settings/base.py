@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "madina.accounts",
     "madina.territory",
     "madina.actors",
+    "madina.initiatives",
+    "madina.interop",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,0 +1,3 @@
+"""REST endpoints of this app; madina/api/urls.py includes ``urlpatterns``."""
+
+urlpatterns: list = []

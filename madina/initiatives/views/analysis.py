@@ -1,0 +1,3 @@
+"""Pages of the initiatives registry; madina/initiatives/urls.py gathers ``urlpatterns``."""
+
+urlpatterns: list = []

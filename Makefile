@@ -10,7 +10,7 @@ ASSETS := build/vendor/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check-migrations translations clean
+.PHONY: run test setup lint check-migrations translations bench clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Madina needs Python 3.11 or newer.")'
@@ -49,6 +49,10 @@ translations: $(STAMP)
 	for app in madina/*/; do \
 	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(PY) ../../manage.py makemessages -l ar -l fr --no-obsolete >/dev/null); fi; \
 	done
+
+# Benchmarks (never part of the test suite): figures, goals and baselines; see bench/README.md.
+bench: setup
+	$(PY) bench/run_all.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("madina.core.urls")),
     path("accounts/", include("madina.accounts.urls")),
     path("territory/", include("madina.territory.urls")),
+    path("organisations/review/", include("madina.actors.urls_review")),
     path("organisations/", include("madina.actors.urls")),
     path("initiatives/", include("madina.initiatives.urls")),
     path("data/", include("madina.interop.urls")),

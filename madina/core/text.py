@@ -18,9 +18,13 @@ Three forms are produced:
 
 from __future__ import annotations
 
+import csv
 import re
 import unicodedata
 from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from django.db.models import Q
 
@@ -150,3 +154,240 @@ def search_q(query: str, field: str = "search_text") -> Q:
             word_q |= Q(**{f"{field}__contains": form})
         condition &= word_q
     return condition
+
+
+# --- Across scripts and languages ---------------------------------------------------------------
+#
+# The duplicate finder compares titles written in Arabic, French and English. Two tools make them
+# comparable: an Arabic → Latin consonant skeleton that meets the Latin ``skeleton`` above (place
+# and personal names), and a lexicon of the domain's usual words (data/lexicon.csv) that maps the
+# forms of the three languages to one concept ("caravane médicale", "قافلة طبية" and "medical
+# caravan" all become {caravan, medical}).
+
+# Arabic letters to the Latin consonant each transliteration habit reduces to in ``skeleton``:
+# ش is "ch/sh" (C), خ "kh" (X), غ "gh" (G); the long vowels, alef, ain and hamza carry nothing.
+_ARABIC_TO_SKELETON = str.maketrans(
+    {
+        "ب": "b",
+        "ت": "t",
+        "ث": "t",
+        "ج": "j",
+        "ح": "h",
+        "خ": "x",
+        "د": "d",
+        "ذ": "d",
+        "ر": "r",
+        "ز": "z",
+        "س": "s",
+        "ش": "c",
+        "ص": "s",
+        "ض": "d",
+        "ط": "t",
+        "ظ": "d",
+        "ع": "",
+        "غ": "g",
+        "ف": "f",
+        "ق": "k",
+        "ك": "k",
+        "ل": "l",
+        "م": "m",
+        "ن": "n",
+        "ه": "h",
+        "و": "",
+        "ي": "",
+        "ا": "",
+        "ء": "",
+    }
+)
+_ARABIC_ARTICLE = "ال"
+# Moroccan "g" is written ج, ك, ڭ or ق in Arabic and g, gu or k in Latin; "Guercif" is جرسيف and
+# "Gafait" كفايت. Comparisons across scripts fold these into one class.
+_LOOSE_CONSONANTS = str.maketrans({"g": "k", "j": "k", "q": "k"})
+# Latin renderings of the Arabic article, alone or hyphenated: "Al Aaroui", "Ras-El-Ma".
+_LATIN_ARTICLE_SKELETONS = {"l"}
+
+
+def _arabic_skeleton_word(word: str) -> str:
+    if word.startswith(_ARABIC_ARTICLE) and len(word) > len(_ARABIC_ARTICLE) + 1:
+        word = word[len(_ARABIC_ARTICLE) :]
+    # A final ه is almost always a ta marbuta (folded by normalise_arabic): not pronounced in
+    # Latin spellings ("وجدة" → "Oujda").
+    if len(word) > 2 and word.endswith("ه"):
+        word = word[:-1]
+    bones = word.translate(_ARABIC_TO_SKELETON)
+    if _ARABIC_LETTER.search(bones):
+        return ""
+    return _REPEATS.sub(r"\1", bones)
+
+
+def arabic_skeleton(text: str) -> str:
+    """The Latin consonant skeleton of an Arabic name, comparable with :func:`skeleton`.
+
+    "بني أنصار" → "bn nsr" (as "Beni Ansar" and "Bni Ansar"), "الناظور" → "ndr" (as "Nador"):
+    the article is dropped, since Latin spellings usually assimilate or omit it. Latin words in
+    the text are skipped (use :func:`cross_skeleton` for mixed text).
+    """
+    words = (
+        _arabic_skeleton_word(word)
+        for word in normalise_arabic(text).split()
+        if _ARABIC_LETTER.search(word)
+    )
+    return " ".join(word for word in words if word)
+
+
+def cross_skeleton(text: str) -> str:
+    """A key that Arabic and Latin spellings of one name share, whatever the script.
+
+    Each word is reduced by :func:`arabic_skeleton` or :func:`skeleton`; the article ("al",
+    "el", "ال") is dropped; g, j, q and k fall into one class. "العروي" and "Al Aaroui" → "r";
+    "جرسيف" and "Guercif" → "krsf".
+    """
+    parts = []
+    for word in normalise_arabic(text).split():
+        if _ARABIC_LETTER.search(word):
+            bones = _arabic_skeleton_word(word)
+        else:
+            bones = " ".join(
+                part for part in skeleton(word).split() if part not in _LATIN_ARTICLE_SKELETONS
+            )
+        if bones:
+            parts.append(bones.translate(_LOOSE_CONSONANTS))
+    return _REPEATS.sub(r"\1", " ".join(parts))
+
+
+STOPWORDS = {
+    "fr": frozenset(
+        "a à au aux avec ce ces cet cette chez contre d dans de des du en entre et l la le les "
+        "leur leurs lors ou où par pour sa se ses son sur un une via y afin faveur profit "
+        "niveau travers auprès dont que qui est sont tout tous toute toutes plus cadre sein "
+        "al el".split()
+    ),
+    "en": frozenset(
+        "a an and at by for from in into of on or the to with their its about among across "
+        "through against within towards toward this that these those all as per".split()
+    ),
+    "ar": frozenset(
+        normalise_arabic(word)
+        for word in (
+            "في من إلى الى على عن مع و أو او ثم هذا هذه ذلك تلك التي الذي الذين اللواتي "
+            "لفائدة لصالح حول عبر بين ضد لدى قصد أجل خلال كل بعض عند تحت فوق بمدينة ب ل "
+            "إطار اطار ضمن نحو لـ"
+        ).split()
+    ),
+}
+_ALL_STOPWORDS = frozenset(
+    normalise(word) for words in STOPWORDS.values() for word in words if normalise(word)
+)
+_ARABIC_CLITICS = {"و", "ب", "ل", "ف"}
+_ARABIC_PREFIXES = ("وبال", "وال", "بال", "فال", "كال", "لل", "ال")
+_LEXICON_PATH = Path(__file__).resolve().parent / "data" / "lexicon.csv"
+_MAX_PHRASE = 4
+CONCEPT_PREFIX = "="
+SKELETON_PREFIX = "~"
+NUMBER_PREFIX = "#"
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """A light stem of one folded word: Arabic prefixes (ال، لل، بال، وال…) or Latin plurals.
+
+    Arabic suffixes are left alone: they are listed in the lexicon, and stripping them confuses
+    words (مدرسة school / مدرسين teachers).
+    """
+    if _ARABIC_LETTER.search(word):
+        for prefix in _ARABIC_PREFIXES:
+            if word.startswith(prefix) and len(word) - len(prefix) >= 2:
+                return word[len(prefix) :]
+        return word
+    if len(word) > 3 and word[-1] in "sx" and word[-2] != "s":
+        word = word[:-1]
+    if len(word) > 4 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _content_words(text: str) -> list[str]:
+    return [stem(word) for word in normalise(text).split() if word not in _ALL_STOPWORDS]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Forms of the domain's usual words (stemmed word tuples) → concept, and concept weights."""
+
+    phrases: dict[tuple[str, ...], str]
+    weights: dict[str, float]
+    first_words: frozenset[str] = frozenset()
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The lexicon of data/lexicon.csv: columns concept, weight, fr, en, ar (forms joined by |).
+
+    A weight below 1 marks a concept that says little on its own ("migrants", "project").
+    """
+    phrases: dict[tuple[str, ...], str] = {}
+    weights: dict[str, float] = {}
+    with _LEXICON_PATH.open(encoding="utf-8") as file:
+        for row in csv.DictReader(file):
+            concept = row["concept"]
+            weights[concept] = float(row["weight"])
+            for language in ("fr", "en", "ar"):
+                for form in row[language].split("|"):
+                    key = tuple(_content_words(form))
+                    if key:
+                        phrases.setdefault(key, concept)
+    return Lexicon(phrases, weights, frozenset(key[0] for key in phrases))
+
+
+@lru_cache(maxsize=100_000)
+def _word_token(word: str) -> str:
+    if word.isdigit():
+        return NUMBER_PREFIX + word
+    bones = cross_skeleton(word)
+    return SKELETON_PREFIX + bones.replace(" ", "") if len(bones) >= 2 else ""
+
+
+@lru_cache(maxsize=200_000)
+def concept_tokens(text: str) -> tuple[str, ...]:
+    """The language-independent tokens of a text: concepts of the lexicon, else skeletons.
+
+    "Caravane médicale au profit des migrants à Nador" and "قافلة طبية لفائدة المهاجرين
+    بالناظور" both give ("=caravan", "=medical", "=migrant", "~ndr"). Stopwords of the three
+    languages are dropped; words the lexicon does not know (names of places and organisations)
+    become their cross-script skeleton; numbers stay. Cached: titles repeat across calls.
+    """
+    known = lexicon()
+    phrases = known.phrases
+    words = []
+    for word in _content_words(text or ""):
+        # A conjunction or preposition glued to a word: وحماية, بتحسيس, لتكوين.
+        if (
+            word not in known.first_words
+            and word[:1] in _ARABIC_CLITICS
+            and len(word) > 3
+            and stem(word[1:]) in known.first_words
+        ):
+            word = stem(word[1:])
+        words.append(word)
+    tokens: list[str] = []
+    index = 0
+    while index < len(words):
+        for size in range(min(_MAX_PHRASE, len(words) - index), 0, -1):
+            concept = phrases.get(tuple(words[index : index + size]))
+            if concept is not None:
+                tokens.append(CONCEPT_PREFIX + concept)
+                index += size
+                break
+        else:
+            token = _word_token(words[index])
+            if token:
+                tokens.append(token)
+            index += 1
+    return tuple(dict.fromkeys(tokens))
+
+
+def token_weight(token: str) -> float:
+    """How much a token of :func:`concept_tokens` counts when two texts are compared."""
+    if token.startswith(CONCEPT_PREFIX):
+        return lexicon().weights.get(token[len(CONCEPT_PREFIX) :], 1.0)
+    return 1.0

@@ -1,3 +1,13 @@
+from django.urls import path
+
+from madina.interop import views
+
 app_name = "interop"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("import/", views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/columns/", views.import_mapping, name="import_mapping"),
+    path("export/", views.export, name="export"),
+    path("export/<str:fmt>/", views.export_download, name="export_download"),
+]

@@ -33,6 +33,8 @@ SAME_EVERYWHERE = {
     "AOA",
     # French and English share these words.
     "Organisations",
+    "Initiatives",
+    "initiatives",
     "organisations",
     "Type",
     "type",

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from madina.core.demo import DemoDataError, demo_load
+from madina.initiatives.demo import initiatives_demo_load
 
 
 class Command(BaseCommand):
@@ -28,10 +29,13 @@ class Command(BaseCommand):
             )
         call_command("load_areas", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         call_command("load_sectors", verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
+        for command in ("load_target_groups", "load_activity_types"):
+            call_command(command, verbosity=verbosity, stdout=self.stdout, stderr=self.stderr)
         if not demo:
             return
         try:
             report = demo_load()
+            initiatives = initiatives_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -39,3 +43,4 @@ class Command(BaseCommand):
                 f"Demo: {report.organisations} organisations, {report.focal_persons} focal "
                 f"persons, {report.users} users and {report.memberships} memberships created."
             )
+            self.stdout.write(f"Demo: {initiatives} initiatives created.")

@@ -130,11 +130,17 @@ def search_text(names: Iterable[str | None]) -> str:
     return " | ".join(unique)
 
 
+# Letters that people in the region write for one another: ض and ظ are both said "d" in Moroccan
+# Arabic (الناضور / الناظور). A query word is also looked up with each swapped.
+_CONFUSED_LETTERS = [("ض", "ظ"), ("ظ", "ض")]
+
+
 def query_alternatives(query: str) -> list[set[str]]:
     """For each word of a query, the forms under which it may be stored."""
     alternatives = []
     for word in normalise(query).split():
         forms = {word}
+        forms.update(word.replace(a, b) for a, b in _CONFUSED_LETTERS if a in word)
         bones = _skeleton_word(word)
         if bones:
             forms.add(bones)

@@ -28,6 +28,8 @@ def codes(query, **kwargs):
         ("ازغنغان", ZEGHANGHANE),
         ("NADOR", NADOR),
         ("nador", NADOR),
+        ("الناظور", NADOR),  # the official spelling; the file has الناضور, as many write it
+        ("الناضور", NADOR),
         ("Nadór", NADOR),
         ("النَّاضُور", NADOR),  # with diacritics
         ("الناضـــور", NADOR),  # with tatweel

@@ -69,6 +69,8 @@ def test_an_arabic_draft_finds_the_french_initiative_it_repeats(
 
     card = page.locator(f"#duplicate-candidate-{registry['existing'].pk}")
     card.wait_for(state="visible")
+    # On a phone the panel is below the form; a notice above the Save button points to it.
+    page.locator("#duplicate-alert").wait_for(state="visible")
     text = card.inner_text()
     assert FRENCH_TITLE in text
     assert "%" in card.locator(".duplicate-score").inner_text()

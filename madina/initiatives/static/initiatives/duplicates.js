@@ -58,9 +58,18 @@
     });
   }
 
+  // On phones the panel is below the form: a notice above the Save button points to it.
+  function announce() {
+    var alert = document.getElementById("duplicate-alert");
+    if (alert) {
+      alert.hidden = !panel.querySelector(".duplicate-candidate");
+    }
+  }
+
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   document.body.addEventListener("htmx:afterSettle", keepDecisions);
+  document.body.addEventListener("htmx:afterSettle", announce);
   panel.setAttribute("aria-live", "polite");
   if (form.elements.title && form.elements.title.value) {
     schedule();

@@ -106,3 +106,25 @@ class InvitationSignupForm(BootstrapMixin, auth_forms.SetPasswordMixin, forms.Fo
         user = User(email=self.email, full_name=cleaned.get("full_name", ""))
         self.validate_password_for_user(user)
         return cleaned
+
+
+class ApiTokenForm(BootstrapMixin, forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the key is for, for example the spreadsheet or tool that uses it."),
+    )
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        queryset=None,
+        help_text=_("The key can only see and change what your role in this organisation allows."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from madina.actors.models import Organisation
+
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            memberships__user=user, memberships__is_active=True, is_active=True
+        ).order_by("name_fr", "name_ar")
+        self.style_widgets()

@@ -177,3 +177,42 @@ class Invitation(TimeStampedModel):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class ApiToken(TimeStampedModel):
+    """A key for the REST API that acts for one user within one organisation only.
+
+    Requests made with it see and change only what the user's role in that organisation allows;
+    platform roles (coordinator, administrator) do not come with it. Only a hash of the key is
+    stored; the key is shown once, when it is made.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="api_tokens",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("beginning of the key"), max_length=8, editable=False)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

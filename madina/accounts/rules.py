@@ -9,24 +9,41 @@ import rules
 from madina.accounts.models import Membership
 
 
-def _role_in(user, organisation) -> str | None:
-    if not user.is_authenticated or organisation is None or organisation.pk is None:
-        return None
+def _roles(user) -> dict[int, str]:
+    """The user's role in each organisation, read once per request (or set by an API token)."""
+    if not user.is_authenticated:
+        return {}
     cache = getattr(user, "_madina_roles", None)
     if cache is None:
         cache = dict(user.memberships.active().values_list("organisation_id", "role"))
         user._madina_roles = cache
-    return cache.get(organisation.pk)
+    return cache
+
+
+def _role_in(user, organisation) -> str | None:
+    if organisation is None or organisation.pk is None:
+        return None
+    return _roles(user).get(organisation.pk)
+
+
+def organisation_ids(user) -> list[int]:
+    """The organisations the user acts for: all theirs, or only the token's under an API token."""
+    return list(_roles(user))
+
+
+def _token_scoped(user) -> bool:
+    """A request made with an organisation's API token carries no platform role."""
+    return getattr(user, "_madina_token_organisation", None) is not None
 
 
 @rules.predicate
 def is_platform_admin(user) -> bool:
-    return user.is_authenticated and user.is_platform_admin
+    return user.is_authenticated and user.is_platform_admin and not _token_scoped(user)
 
 
 @rules.predicate
 def is_coordinator(user) -> bool:
-    return user.is_authenticated and user.is_coordinator
+    return user.is_authenticated and user.is_coordinator and not _token_scoped(user)
 
 
 @rules.predicate
@@ -48,6 +65,8 @@ def is_org_admin(user, organisation) -> bool:
 
 @rules.predicate
 def is_admin_of_any_org(user) -> bool:
+    if _token_scoped(user):
+        return Membership.Role.ADMIN in user._madina_roles.values()
     return (
         user.is_authenticated
         and user.memberships.active().filter(role=Membership.Role.ADMIN).exists()

@@ -25,8 +25,9 @@ from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from madina.accounts.authentication import hash_key
 from madina.accounts.middleware import two_factor_required
-from madina.accounts.models import Invitation, Membership, User
+from madina.accounts.models import ApiToken, Invitation, Membership, User
 from madina.accounts.selectors import RECOVERY_DEVICE_NAME, token_hash
 from madina.actors.models import Organisation
 from madina.core.audit import record, snapshot
@@ -485,3 +486,70 @@ def two_factor_disable(*, actor, token: str) -> None:
         TOTPDevice.objects.filter(user=actor).delete()
         StaticDevice.objects.filter(user=actor).delete()
         _two_factor_event(actor, actor, before=True, after=False)
+
+
+# API tokens -----------------------------------------------------------------------------------
+
+API_TOKEN_LIMIT = 10
+
+
+def api_token_create(*, actor, organisation: Organisation, name: str) -> tuple[ApiToken, str]:
+    """Make a key for the REST API acting for ``actor`` within ``organisation`` only.
+
+    Returns the token and the key itself, which is shown once and never stored.
+    """
+    if not actor.is_authenticated or getattr(actor, "_madina_token_organisation", None):
+        raise PermissionDenied
+    if not actor.memberships.active().filter(organisation=organisation).exists():
+        raise PermissionDenied
+    name = name.strip()
+    if not name:
+        raise ValidationError(
+            {"name": _("Give the token a name, for example the tool that uses it.")}
+        )
+    with transaction.atomic():
+        active = ApiToken.objects.select_for_update().filter(user=actor, revoked_at__isnull=True)
+        if active.count() >= API_TOKEN_LIMIT:
+            raise ValidationError(
+                _("You already have %(limit)d active tokens: revoke one first.")
+                % {"limit": API_TOKEN_LIMIT}
+            )
+        key = secrets.token_urlsafe(32)
+        token = ApiToken.objects.create(
+            user=actor,
+            organisation=organisation,
+            name=name[:100],
+            key_hash=hash_key(key),
+            prefix=key[:8],
+        )
+        record(
+            actor=actor,
+            action=AuditEvent.Action.ACCESS,
+            instance=token,
+            after=snapshot(token, ["user", "organisation", "name", "prefix"]),
+            organisation_id=organisation.pk,
+        )
+    return token, key
+
+
+def api_token_revoke(*, actor, token: ApiToken) -> ApiToken:
+    """Revoke a token: its owner may, and so may the admins of its organisation."""
+    if not (
+        token.user_id == actor.pk or actor.has_perm("actors.manage_members", token.organisation)
+    ):
+        raise PermissionDenied
+    with transaction.atomic():
+        token = ApiToken.objects.select_for_update().get(pk=token.pk)
+        if token.revoked_at is not None:
+            return token
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at", "updated_at"])
+        record(
+            actor=actor,
+            action=AuditEvent.Action.ACCESS,
+            instance=token,
+            before={"revoked_at": None},
+            after=snapshot(token, ["revoked_at"]),
+            organisation_id=token.organisation_id,
+        )
+    return token

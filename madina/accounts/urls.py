@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from madina.accounts.views import auth, members, otp, profile
+from madina.accounts.views import auth, members, otp, profile, tokens
 
 app_name = "accounts"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("login/", auth.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("profile/", profile.profile, name="profile"),
+    path("api-keys/", tokens.api_token_list, name="api_tokens"),
+    path("api-keys/<int:pk>/revoke/", tokens.api_token_revoke, name="api_token_revoke"),
     path("password/change/", auth.PasswordChangeView.as_view(), name="password_change"),
     path("password/reset/", auth.PasswordResetView.as_view(), name="password_reset"),
     path("password/reset/sent/", auth.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -58,6 +58,9 @@ def is_implementing_editor(user, initiative) -> bool:
 
 @rules.predicate
 def edits_some_organisation(user) -> bool:
+    scoped = getattr(user, "_madina_roles", None)
+    if getattr(user, "_madina_token_organisation", None) is not None and scoped is not None:
+        return any(role in _EDITOR_ROLES for role in scoped.values())
     return (
         user.is_authenticated
         and user.memberships.active().filter(role__in=list(_EDITOR_ROLES)).exists()

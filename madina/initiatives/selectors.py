@@ -16,7 +16,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from madina.accounts.rules import is_coordinator
+from madina.accounts.rules import is_coordinator, organisation_ids
 from madina.actors.models import Organisation, Sector
 from madina.actors.selectors import audit_rows
 from madina.core.audit import trail_for
@@ -36,7 +36,7 @@ REACH_KEYS = ("women", "men", "girls", "boys")
 
 
 def _organisation_ids(user) -> list[int]:
-    return list(user.memberships.active().values_list("organisation_id", flat=True))
+    return organisation_ids(user)
 
 
 def visible_initiatives(user) -> QuerySet[Initiative]:

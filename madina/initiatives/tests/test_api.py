@@ -4,9 +4,9 @@ import datetime
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from madina.accounts.services import api_token_create
 from madina.initiatives.models import Initiative, ReachReport, ReportingPeriod
 from madina.initiatives.tests.factories import InitiativeFactory, InitiativePartnerFactory
 
@@ -157,10 +157,10 @@ def test_retrieve_and_patch(cast, own, hidden):
     assert own.title == "Sensibilisation à Nador"
 
 
-def test_a_token_signs_in(cast, own):
-    token = Token.objects.create(user=cast.member)
+def test_an_organisation_token_signs_in(cast, own):
+    _token, key = api_token_create(actor=cast.member, organisation=cast.organisation, name="tool")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    client.credentials(HTTP_AUTHORIZATION=f"Token {key}")
     assert client.get(_detail(own)).status_code == 200
 
 

@@ -166,6 +166,8 @@ def test_search_never_reveals_what_the_user_may_not_see(cast):
 
 
 def _page_queries(user) -> int:
+    # A new user object, as each request has: roles are cached on the object.
+    user = type(user).objects.get(pk=user.pk)
     with CaptureQueriesContext(connection) as context:
         for initiative in selectors.initiative_list(user=user, filters={"q": "Initiative"}):
             str(initiative.lead_organisation), str(initiative.sector)

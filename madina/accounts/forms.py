@@ -124,7 +124,11 @@ class ApiTokenForm(BootstrapMixin, forms.Form):
         from madina.actors.models import Organisation
 
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisations = Organisation.objects.filter(
             memberships__user=user, memberships__is_active=True, is_active=True
         ).order_by("name_fr", "name_ar")
+        self.fields["organisation"].queryset = organisations
+        if len(organisations) == 1:
+            # Most people belong to one organisation: nothing to choose.
+            self.fields["organisation"].initial = organisations[0].pk
         self.style_widgets()

@@ -145,3 +145,9 @@ def test_someone_elses_key_cannot_be_revoked_through_the_page(cast):
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+def test_the_only_organisation_is_chosen_already(cast):
+    from madina.accounts.forms import ApiTokenForm
+
+    assert ApiTokenForm(user=cast.member)["organisation"].value() == cast.organisation.pk

@@ -12,18 +12,10 @@ from django.views.decorators.http import require_http_methods
 
 from madina.actors import selectors, services
 from madina.actors.forms import FocalPersonForm, OrganisationFilterForm, OrganisationForm
+from madina.core.forms import add_service_errors
 from madina.core.permissions import require
 
 PAGE_SIZE = 20
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @login_required
@@ -83,7 +75,7 @@ def organisation_create(request):
         except services.ProbableTwinsError as error:
             twins = error.twins
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The organisation has been registered."))
             return redirect(organisation)
@@ -109,7 +101,7 @@ def organisation_update(request, pk: int):
                 actor=request.user, organisation=organisation, data=form.service_data()
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(organisation)
@@ -151,7 +143,7 @@ def focal_person_create(request, pk: int):
                 actor=request.user, organisation=organisation, data=form.cleaned_data
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The focal person has been added."))
             return redirect(organisation)
@@ -180,7 +172,7 @@ def focal_person_update(request, pk: int, focal_pk: int):
                 data=form.cleaned_data,
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(organisation)

@@ -7,6 +7,7 @@ Templates render fields with ``includes/field.html`` and form-wide errors with
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def _add_class(widget: forms.Widget, css: str) -> None:
@@ -59,3 +60,12 @@ class BootstrapMixin:
             widget.attrs["aria-invalid"] = "true"
             widget.attrs["aria-describedby"] = " ".join(described)
             _add_class(widget, "is-invalid")
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on the fields it names, else above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)

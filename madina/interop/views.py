@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from madina.accounts.rules import is_coordinator
+from madina.core.forms import add_service_errors
 from madina.core.permissions import require
 from madina.initiatives.forms import InitiativeFilterForm
 from madina.initiatives.selectors import initiative_list
@@ -18,14 +19,6 @@ from madina.interop.forms import ImportMappingForm, ImportUploadForm
 from madina.interop.models import ImportJob
 
 EXPORT_FORMATS = ("csv", "xlsx", "hxl", "iati")
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _job_for(user, pk: int) -> ImportJob:
@@ -49,7 +42,7 @@ def import_upload(request):
                 organisation=form.cleaned_data["organisation"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("interop:import_mapping", pk=job.pk)
     jobs = ImportJob.objects.filter(created_by=request.user)[:10]
@@ -68,7 +61,7 @@ def import_mapping(request, pk: int):
         try:
             services.import_job_start(actor=request.user, job=job, mapping=form.mapping())
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect(job)
     return render(request, "interop/import_mapping.html", {"job": job, "form": form})

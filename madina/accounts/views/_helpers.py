@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.shortcuts import resolve_url
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,12 +20,3 @@ def landing_url(user) -> str:
     url = resolve_url(settings.LOGIN_REDIRECT_URL)
     language = getattr(user, "preferred_language", "")
     return translate_url(url, language) if language else url
-
-
-def add_errors(form, error: ValidationError) -> None:
-    """Attach a service's ``ValidationError`` to the form fields it names (if the form has them)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)

@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from madina.accounts import selectors, services
 from madina.accounts.forms import InvitationSignupForm, InviteForm, MemberRoleForm
-from madina.accounts.views._helpers import add_errors
 from madina.actors.selectors import organisation_get_for_user
+from madina.core.forms import add_service_errors
 
 MANAGE = "actors.manage_members"
 
@@ -50,7 +50,7 @@ def invite(request, org: int):
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -158,7 +158,7 @@ def invitation_accept(request, token: str):
                 preferred_language=get_language() or "",
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             auth_login(
                 request, membership.user, backend="django.contrib.auth.backends.ModelBackend"

@@ -27,12 +27,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from madina.accounts import selectors, services
 from madina.accounts.forms import OTPTokenForm
 from madina.accounts.middleware import two_factor_required
-from madina.accounts.views._helpers import add_errors, landing_url, safe_next
+from madina.accounts.views._helpers import landing_url, safe_next
 from madina.accounts.views.auth import (
     pending_login,
     pending_login_failed,
     pending_login_finish,
 )
+from madina.core.forms import add_service_errors
 
 
 def _verify_url(request) -> str:
@@ -132,7 +133,7 @@ def otp_setup(request):
                 actor=request.user, device=device, token=form.cleaned_data["token"]
             )
         except ValidationError as error:
-            add_errors(form, ValidationError({"token": error.messages}))
+            add_service_errors(form, ValidationError({"token": error.messages}))
         else:
             otp_login(request, device)
             return render(
@@ -162,7 +163,7 @@ def otp_recovery_codes(request):
                 actor=request.user, token=form.cleaned_data["token"]
             )
         except ValidationError as error:
-            add_errors(form, ValidationError({"token": error.messages}))
+            add_service_errors(form, ValidationError({"token": error.messages}))
         else:
             return render(
                 request, "accounts/otp_recovery_codes_new.html", {"codes": codes, "enrolled": False}
@@ -190,7 +191,7 @@ def otp_disable(request):
         try:
             services.two_factor_disable(actor=request.user, token=form.cleaned_data["token"])
         except ValidationError as error:
-            add_errors(form, ValidationError({"token": error.messages}))
+            add_service_errors(form, ValidationError({"token": error.messages}))
         else:
             messages.success(request, _("Two-factor authentication is now off."))
             return redirect("accounts:profile")

@@ -13,7 +13,7 @@ from django.utils.translation import override
 from madina.accounts import selectors, services
 from madina.accounts.forms import ProfileForm
 from madina.accounts.middleware import two_factor_required
-from madina.accounts.views._helpers import add_errors
+from madina.core.forms import add_service_errors
 
 
 @login_required
@@ -27,7 +27,7 @@ def profile(request):
         try:
             services.user_profile_update(actor=user, user=user, **form.cleaned_data)
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             language = form.cleaned_data["preferred_language"]
             url = reverse("accounts:profile")

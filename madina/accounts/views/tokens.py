@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madina.accounts import services
 from madina.accounts.forms import ApiTokenForm
 from madina.accounts.models import ApiToken
-from madina.accounts.views._helpers import add_errors
+from madina.core.forms import add_service_errors
 
 
 @login_required
@@ -28,7 +28,7 @@ def api_token_list(request):
                 name=form.cleaned_data["name"],
             )
         except ValidationError as error:
-            add_errors(form, error)
+            add_service_errors(form, error)
         else:
             # The key is shown once, in this response only: never in a message or a redirect.
             form = ApiTokenForm(user=request.user)

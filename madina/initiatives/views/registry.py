@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from madina.actors.selectors import communes_map_data
+from madina.core.forms import add_service_errors
 from madina.core.permissions import require
 from madina.initiatives import selectors, services
 from madina.initiatives.duplicates_services import draft_decisions_attach
@@ -53,15 +54,6 @@ TAXONOMIES = {
         "activity_type",
     ),
 }
-
-
-def _add_service_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form: on its field when the form has it, else on top."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, errors in error.error_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 # --- Registry -----------------------------------------------------------------------------------
@@ -120,7 +112,7 @@ def initiative_create(request):
         try:
             initiative = services.initiative_create(actor=request.user, data=form.service_data())
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             # Decisions taken on similar initiatives while drafting are kept with the new record.
             draft_decisions_attach(
@@ -148,7 +140,7 @@ def initiative_update(request, pk: int):
                 data=form.service_data(),
             )
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The changes have been saved."))
             return redirect(initiative)
@@ -252,7 +244,7 @@ def reach_report(request, pk: int):
                     by_group=form.service_by_group(),
                 )
             except ValidationError as error:
-                _add_service_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The report has been saved."))
                 return redirect(reverse("initiatives:initiative_detail", args=[pk]) + "#reach")
@@ -334,7 +326,7 @@ def taxonomy_edit(request, kind: str, pk: int | None = None):
             else:
                 update(actor=request.user, data=data, **{name: model.objects.get(pk=pk)})
         except ValidationError as error:
-            _add_service_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The list has been saved."))
             return redirect("initiatives:taxonomy_list", kind=kind)

@@ -20,7 +20,8 @@ languages, dates as ISO text or as spreadsheet dates.
 Each step runs in a fresh subprocess, so that its peak memory (``ru_maxrss``) is its own:
 
 - baseline: ``csv.reader`` + exact-name dictionaries + ``bulk_create`` of the initiatives and
-  their communes: no validation, no matching of variants, no audit, no job;
+  their communes, in one transaction: no validation, no matching of variants, no search keys,
+  no target groups or partners, no audit, no job;
 - import CSV: the whole import service (upload checks, every row validated, bulk write with
   audit events), first into an empty registry, then the same file again (nothing changes);
 - import XLSX: the same rows as an .xlsx workbook, into an empty registry.
@@ -331,7 +332,13 @@ def _generate(rows: int, seed: int, directory: Path) -> tuple[Path, Path]:
 
 
 def _step_baseline(path: Path) -> dict:
-    """csv.reader + exact-name dictionaries + bulk_create: no checks, no audit."""
+    """csv.reader + exact-name dictionaries + bulk_create: no checks, no audit.
+
+    A plain, competent bulk load: one transaction (one commit, all or nothing, as the import),
+    batches of 2,000 rows, ``bulk_create`` of the initiatives and of their commune links.
+    """
+    from django.db import transaction
+
     from madina.actors.models import Organisation, Sector
     from madina.initiatives.models import Initiative
     from madina.territory.models import Area
@@ -351,7 +358,7 @@ def _step_baseline(path: Path) -> dict:
         for name in names:
             sectors[name] = pk
     through = Initiative.communes.through
-    with open(path, encoding="utf-8", newline="") as stream:
+    with transaction.atomic(), open(path, encoding="utf-8", newline="") as stream:
         reader = csv.reader(stream)
         next(reader)
         batch = []
@@ -520,7 +527,8 @@ _INTRO = """Command: `.venv/bin/python bench/import/run.py [--rows N] [--databas
 the section of the same database engine and size and keeps the others.
 
 The baseline is `csv.reader` + exact-name dictionaries + `bulk_create` of the initiatives and
-their communes, measured in the same run: no validation, no spelling variants, no audit trail.
+their communes in one transaction, measured in the same run: no validation, no spelling variants,
+no search keys, target groups, partners or audit trail.
 Peak memory is the `ru_maxrss` of the subprocess that ran the step (Django loaded)."""
 
 

@@ -135,6 +135,13 @@ def search_text(names: Iterable[str | None]) -> str:
 _CONFUSED_LETTERS = [("ض", "ظ"), ("ظ", "ض")]
 
 
+def merge_confused(text: str) -> str:
+    """``text`` with the letters people write for one another made one (ظ written as ض)."""
+    for written, kept in _CONFUSED_LETTERS[1:]:
+        text = text.replace(written, kept)
+    return text
+
+
 def query_alternatives(query: str) -> list[set[str]]:
     """For each word of a query, the forms under which it may be stored."""
     alternatives = []

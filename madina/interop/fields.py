@@ -82,7 +82,10 @@ FIELDS: tuple[ImportField, ...] = (
         _("lead organisation"),
         (
             _tag("#org", "prog", without=("code", "type")),
-            _tag("#org", without=("impl", "funder", "code", "type")),
+            _tag(
+                "#org",
+                without=("impl", "funder", "funding", "technical", "partner", "code", "type"),
+            ),
         ),
         (
             "lead organisation",
@@ -114,9 +117,44 @@ FIELDS: tuple[ImportField, ...] = (
         _("Several names are separated by “;”."),
     ),
     ImportField(
+        "technical_partners",
+        _("technical partners"),
+        (_tag("#org", "technical", without=("type", "code")),),
+        (
+            "technical partner",
+            "technical partners",
+            "partenaire technique",
+            "partenaires techniques",
+            "appui technique",
+            "الشريك التقني",
+            "الشركاء التقنيون",
+            "الشركاء التقنيين",
+        ),
+        _("Several names are separated by “;”."),
+    ),
+    ImportField(
+        "funding_partners",
+        _("funding partners"),
+        (
+            _tag("#org", "funding", without=("type", "code")),
+            _tag("#org", "funder", "partner", without=("type", "code")),
+        ),
+        (
+            "funding partner",
+            "funding partners",
+            "partenaire financier",
+            "partenaires financiers",
+            "cofinanceurs",
+            "الشريك الممول",
+            "الشركاء الممولون",
+            "الشركاء الممولين",
+        ),
+        _("Several names are separated by “;”."),
+    ),
+    ImportField(
         "funder",
         _("funder"),
-        (_tag("#org", "funder"),),
+        (_tag("#org", "funder", without=("partner",)),),
         (
             "donor",
             "funder",

@@ -3,8 +3,9 @@
 Every name is compared through ``madina.core.text``: first its folded form (``normalise``:
 Arabic orthographic variants, accents, case, separators) against the Arabic, French and English
 names (and the other spellings and codes) of every record; then its consonant skeleton, so that
-"Beni Ansar" finds "Bni Ansar" (accepted, and noted in the report). A name that matches neither
-is refused with the closest names as suggestions ("did you mean Bni Ansar?").
+"Beni Ansar" finds "Bni Ansar" and "الناظور" finds "الناضور" (accepted, and noted in the
+report). A name that matches neither is refused with the closest names as suggestions ("did you
+mean Bni Ansar?").
 
 Each distinct value is looked up once per import, so a 100,000-row file with 200 distinct names
 costs 200 look-ups.
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 
 from django.utils import translation
 
-from madina.core.text import normalise, skeleton
+from madina.core.text import merge_confused, normalise, skeleton
 
 # Skeletons shorter than this say too little to identify a name ("bn" for "Beni").
 _MIN_SKELETON = 4
@@ -50,8 +51,8 @@ class Found:
 
 
 def _compact(folded: str) -> str:
-    # A lone Arabic "و" (and) written apart or attached to the next word.
-    return folded.replace(" و ", " و").replace(" ", "")
+    # A lone Arabic "و" (and) written apart or attached to the next word; ظ written for ض.
+    return merge_confused(folded.replace(" و ", " و").replace(" ", ""))
 
 
 class NameIndex:
@@ -101,7 +102,8 @@ class NameIndex:
             return Found(pk=next(iter(pks)))
         if pks:
             return Found(candidates=sorted(pks))
-        # "Bni-Ansar", "BniAnsar", "التربية و الثقافة": the same name with other spacing.
+        # "Bni-Ansar", "BniAnsar", "التربية و الثقافة", "الناظور": the same name with other
+        # spacing, or a letter written for another.
         pks = self._narrow(self.compact.get(_compact(folded), set()), group)
         if len(pks) == 1:
             return Found(pk=next(iter(pks)), variant=True)

@@ -5,7 +5,7 @@ The file is checked twice before anyone trusts it: by its extension and by its c
 of values with their spreadsheet row number, so that every problem can be named "row N,
 column X". A row of HXL hashtags right under the headers is recognised and kept apart.
 
-XLSX files are read with openpyxl in read-only mode (streamed, low memory) with ``data_only``:
+XLSX files are streamed from their XML by ``madina.interop.xlsx`` (first worksheet, low memory):
 a formula gives the value the spreadsheet saved with it. A formula saved without a value (a file
 written by a program that does not compute formulas) is an error naming the cell.
 """
@@ -24,11 +24,17 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from madina.interop import xlsx
+
 # A hashtag with optional attributes: "#org+prog+name" (HXL 1.1 tagging conventions).
 HXL_TAG = re.compile(r"^#[a-z][a-z0-9_]*(\s*\+\s*[a-z][a-z0-9_]*)*$", re.IGNORECASE)
 _SNIFF_BYTES = 64 * 1024
 PREVIEW_ROWS = 5
 EXTENSIONS = {".csv": "csv", ".xlsx": "xlsx"}
+
+
+def _unreadable_workbook() -> str:
+    return _("This Excel workbook cannot be read. Open it and save it again as .xlsx.")
 
 
 def _not_utf8() -> str:
@@ -146,61 +152,30 @@ class Sheet:
             except UnicodeDecodeError:
                 raise ImportFileError(_not_utf8()) from None
 
-    def _has_formulas(self) -> bool:
-        """Whether any sheet's XML holds a formula, scanned as bytes without parsing."""
-        with zipfile.ZipFile(self.path) as archive:
-            for name in archive.namelist():
-                if name.startswith("xl/worksheets/") and name.endswith(".xml"):
-                    with archive.open(name) as stream:
-                        tail = b""
-                        while chunk := stream.read(1 << 20):
-                            if b"<f>" in tail + chunk or b"<f " in tail + chunk:
-                                return True
-                            tail = chunk[-4:]
-        return False
-
     def _xlsx_rows(self) -> Iterator[tuple[int, list[Any]]]:
-        from openpyxl import load_workbook
-        from openpyxl.utils import get_column_letter
-
         try:
-            values_book = load_workbook(self.path, read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds of errors on a damaged workbook
+            yield from xlsx.Workbook(self.path).rows()
+        except xlsx.WorkbookError:
+            raise ImportFileError(_unreadable_workbook()) from None
+        except xlsx.FormulaWithoutValue as error:
             raise ImportFileError(
-                _("This Excel workbook cannot be read. Open it and save it again as .xlsx.")
+                _(
+                    "Row %(row)s, column %(column)s: this cell holds a formula "
+                    "(%(formula)s) saved without its value. Open the file in a "
+                    "spreadsheet program and save it again, or type the value."
+                )
+                % {"row": error.row, "column": error.column, "formula": error.formula}
             ) from None
+
+    def estimate_rows(self) -> int:
+        """How many rows the file has, headers included: a guess for the progress bar."""
+        if self.kind == "csv":
+            with open(self.path, "rb") as stream:
+                return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
         try:
-            worksheet = values_book.worksheets[0]
-            value_rows = worksheet.iter_rows(values_only=True)
-            if not self._has_formulas():
-                for number, values in enumerate(value_rows, start=1):
-                    yield number, list(values)
-                return
-            formula_book = load_workbook(self.path, read_only=True, data_only=False)
-            try:
-                formula_rows = formula_book.worksheets[0].iter_rows(values_only=True)
-                for number, (values, formulas) in enumerate(
-                    zip(value_rows, formula_rows, strict=False), start=1
-                ):
-                    for index, (value, formula) in enumerate(zip(values, formulas, strict=False)):
-                        if value is None and isinstance(formula, str) and formula.startswith("="):
-                            raise ImportFileError(
-                                _(
-                                    "Row %(row)s, column %(column)s: this cell holds a formula "
-                                    "(%(formula)s) saved without its value. Open the file in a "
-                                    "spreadsheet program and save it again, or type the value."
-                                )
-                                % {
-                                    "row": number,
-                                    "column": get_column_letter(index + 1),
-                                    "formula": formula,
-                                }
-                            )
-                    yield number, list(values)
-            finally:
-                formula_book.close()
-        finally:
-            values_book.close()
+            return xlsx.Workbook(self.path).estimate_rows()
+        except xlsx.WorkbookError:
+            raise ImportFileError(_unreadable_workbook()) from None
 
     # -- structure ------------------------------------------------------------------------------
 
@@ -208,9 +183,11 @@ class Sheet:
         """Headers, HXL tags, the row number of the first data row and the remaining rows."""
         rows = self._raw_rows()
         headers: list[str] | None = None
-        for _number, values in rows:
+        header_number = 0
+        for number, values in rows:
             if any(_cell_text(value) for value in values):
                 headers = [_cell_text(value) for value in values]
+                header_number = number
                 break
         if headers is None:
             raise ImportFileError(_("The sheet is empty: it has no header row and no data."))
@@ -220,7 +197,8 @@ class Sheet:
             tags = [normalise_tag(text) if text else "" for text in headers]
             return headers, tags, 0, rows
         pending = next(rows, None)
-        if pending is not None and is_hxl_row(pending[1]):
+        # Hashtags count only right under the headers (a workbook skips its empty rows).
+        if pending is not None and pending[0] == header_number + 1 and is_hxl_row(pending[1]):
             tags = [
                 normalise_tag(text) if text else ""
                 for text in (_cell_text(value) for value in pending[1])
@@ -250,6 +228,8 @@ class Sheet:
         width = len(headers)
         while width and not headers[width - 1] and not (tags[width - 1 : width] or [""])[0]:
             width -= 1
+        # Every preview row as wide as the headers, so that the table's columns line up.
+        preview = [(row + [""] * width)[:width] for row in preview]
         return SheetShape(headers=headers[:width], hxl_tags=tags[:width], preview=preview)
 
     def rows(self) -> Iterator[tuple[int, list[Any]]]:

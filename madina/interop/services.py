@@ -11,12 +11,17 @@ derived from the lead organisation, the title and the start date. A row whose in
 exists with the same values changes nothing and writes no audit event, so re-importing a file is
 harmless.
 
+Partners come from up to three columns, one per role of ``InitiativePartner`` (implementing,
+technical, funding), as the registry form has one field per role; the funder column fills the
+initiative's funder, as the form's funder field does. When a changed row is imported again, the
+roles the sheet has a column for are replaced and the others are left as they are.
+
 Writes go through ``madina.initiatives.services`` (``initiative_create`` and
 ``initiative_update``). Above ``SERVICE_WRITE_LIMIT`` new initiatives in one file, creations take
-a bulk path instead: the same checks as the service (done row by row above), then
-``bulk_create`` of the initiatives, their communes, target groups and partners, and one audit
-event per initiative written in bulk. Changes to existing initiatives always go through
-``initiative_update``.
+the bulk path of ``madina.interop.bulk`` instead: the same checks as the service (done row by row
+above), then the initiatives, their communes, target groups and partners, and one audit event per
+initiative written in bulk, in the same transaction. Changes to existing initiatives always go
+through ``initiative_update``.
 """
 
 from __future__ import annotations
@@ -32,7 +37,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection, models, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
@@ -40,12 +45,10 @@ from openpyxl.utils import get_column_letter
 from madina.accounts.models import Membership
 from madina.accounts.rules import is_coordinator
 from madina.actors.models import Organisation, Sector
-from madina.core.audit import diff
-from madina.core.models import AuditEvent
-from madina.core.text import fold_latin, normalise, skeleton
+from madina.core.text import normalise
 from madina.initiatives import services as registry
 from madina.initiatives.models import ActivityType, Initiative, InitiativePartner, TargetGroup
-from madina.interop import matching
+from madina.interop import bulk, matching
 from madina.interop.fields import FIELDS_BY_NAME, LIST_SEPARATORS, REQUIRED, propose_mapping
 from madina.interop.models import ImportJob
 from madina.interop.reading import ImportFileError, Sheet, cell_text, check_content, kind_of
@@ -58,10 +61,15 @@ MAX_UPLOAD_BYTES = getattr(settings, "INTEROP_MAX_UPLOAD_BYTES", 50 * 1024 * 102
 SERVICE_WRITE_LIMIT = getattr(settings, "INTEROP_SERVICE_WRITE_LIMIT", 500)
 # At most this many problems are kept in a report; the count says how many there were.
 MAX_ISSUES = 500
-_BATCH = 2000
 _EXTERNAL_ID_PREFIX = "import-"
 _SPLIT = re.compile("[" + re.escape(LIST_SEPARATORS) + "]")
 _EDITOR_ROLES = (Membership.Role.ADMIN, Membership.Role.MEMBER)
+# The columns of partners, each for one role of ``InitiativePartner``.
+PARTNER_COLUMNS = {
+    "implementing_partners": InitiativePartner.Role.IMPLEMENTING.value,
+    "funding_partners": InitiativePartner.Role.FUNDING.value,
+    "technical_partners": InitiativePartner.Role.TECHNICAL.value,
+}
 
 
 def importable_organisation_ids(user) -> set[int] | None:
@@ -76,19 +84,6 @@ def importable_organisation_ids(user) -> set[int] | None:
 
 
 # --- Upload and mapping ---------------------------------------------------------------------
-
-
-def _estimate_rows(path: Path, kind: str) -> int:
-    if kind == "csv":
-        with open(path, "rb") as stream:
-            return sum(chunk.count(b"\n") for chunk in iter(lambda: stream.read(1 << 20), b""))
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(path, read_only=True)
-    try:
-        return workbook.worksheets[0].max_row or 0
-    finally:
-        workbook.close()
 
 
 def import_job_create(*, actor, upload, organisation: Organisation | None = None) -> ImportJob:
@@ -128,8 +123,9 @@ def import_job_create(*, actor, upload, organisation: Organisation | None = None
     path = Path(job.file.path)
     try:
         check_content(path, kind)
-        shape = Sheet(path, kind).shape()
-        total = _estimate_rows(path, kind)
+        sheet = Sheet(path, kind)
+        shape = sheet.shape()
+        total = sheet.estimate_rows()
     except ImportFileError as error:
         job.file.delete(save=False)
         raise ValidationError({"file": error.message}) from None
@@ -206,7 +202,8 @@ class CleanRow:
     values: dict[str, Any]
     communes: tuple[int, ...]
     target_groups: tuple[int, ...] | None
-    implementing: tuple[int, ...] | None
+    # {role: organisations} for each partner column of the sheet (an empty cell: no partners).
+    partners: dict[str, tuple[int, ...]]
 
 
 class _Issues:
@@ -279,6 +276,8 @@ class RowChecker:
         self.groups = matching.taxonomy_index(TargetGroup)
         self.activity_types = matching.taxonomy_index(ActivityType)
         self.statuses = matching.status_lookup()
+        # Each distinct text of the status column is folded once: {text: status or None}.
+        self.status_texts: dict[str, str | None] = {}
         self.languages = {code for code, _name in settings.LANGUAGES} | {"en"}
         self.seen: dict[str, int] = {}
 
@@ -326,7 +325,9 @@ class RowChecker:
                 _("“%(value)s” is unknown. Did you mean %(suggestions)s?")
                 % {
                     "value": raw,
-                    "suggestions": _(" or ").join(f"“{label}”" for label in found.suggestions),
+                    "suggestions": _(" or ").join(
+                        _("“%(name)s”") % {"name": label} for label in found.suggestions
+                    ),
                 },
             )
         else:
@@ -463,25 +464,10 @@ class RowChecker:
                 if pk is not None and pk not in target_groups:
                     target_groups.append(pk)
 
-        implementing = None
-        if "implementing_partners" in mapped:
-            implementing = []
-            for name in self._split(values, "implementing_partners"):
-                pk = self._found(
-                    self.organisations.find(name),
-                    row,
-                    "implementing_partners",
-                    name,
-                    "organisation",
-                )
-                if pk is not None and pk == lead_id:
-                    self.issues.add(
-                        row,
-                        self.column("implementing_partners"),
-                        _("The lead organisation cannot also be its own partner."),
-                    )
-                elif pk is not None and pk not in implementing:
-                    implementing.append(pk)
+        partners: dict[str, tuple[int, ...]] = {}
+        for name, role in PARTNER_COLUMNS.items():
+            if name in mapped:
+                partners[role] = self._partners(values, row, name, lead_id)
         if "funder" in mapped:
             data["funder_id"] = self._organisation(values, row, "funder")
 
@@ -490,7 +476,10 @@ class RowChecker:
             if raw is None:
                 data["status"] = Initiative.Status.PLANNED
             else:
-                status = self.statuses.get(normalise(cell_text(raw)))
+                text = cell_text(raw)
+                if text not in self.status_texts:
+                    self.status_texts[text] = self.statuses.get(normalise(text))
+                status = self.status_texts[text]
                 if status is None:
                     self.issues.add(
                         row,
@@ -578,8 +567,23 @@ class RowChecker:
             values=data,
             communes=tuple(communes),
             target_groups=tuple(target_groups) if target_groups is not None else None,
-            implementing=tuple(implementing) if implementing is not None else None,
+            partners=partners,
         )
+
+    def _partners(self, values, row, name, lead_id) -> tuple[int, ...]:
+        """The organisations of one partner column, each once; the lead cannot be one."""
+        found: list[int] = []
+        for raw in self._split(values, name):
+            pk = self._found(self.organisations.find(raw), row, name, raw, "organisation")
+            if pk is not None and pk == lead_id:
+                self.issues.add(
+                    row,
+                    self.column(name),
+                    _("The lead organisation cannot also be its own partner."),
+                )
+            elif pk is not None and pk not in found:
+                found.append(pk)
+        return tuple(found)
 
     def _numbers(self, values, row, data) -> None:
         limits = {
@@ -645,10 +649,11 @@ class Existing:
     values: dict[str, Any]
     communes: set[int]
     target_groups: set[int]
-    implementing: set[int]
+    # {role: organisations}, for the roles the sheet has a column for.
+    partners: dict[str, set[int]]
 
 
-def _existing(external_ids: list[str], fields: set[str]) -> dict[str, Existing]:
+def _existing(external_ids: list[str], fields: set[str], roles: list[str]) -> dict[str, Existing]:
     found: dict[str, Existing] = {}
     columns = sorted(fields | {"lead_organisation_id"})
     for start in range(0, len(external_ids), 5000):
@@ -664,7 +669,7 @@ def _existing(external_ids: list[str], fields: set[str]) -> dict[str, Existing]:
                 values=values,
                 communes=set(),
                 target_groups=set(),
-                implementing=set(),
+                partners={role: set() for role in roles},
             )
             found[values.pop("external_id")] = item
             by_pk[item.pk] = item
@@ -679,15 +684,17 @@ def _existing(external_ids: list[str], fields: set[str]) -> dict[str, Existing]:
             initiative_id__in=pks
         ).values_list("initiative_id", "targetgroup_id"):
             by_pk[initiative_id].target_groups.add(group_id)
-        for initiative_id, organisation_id in InitiativePartner.objects.filter(
-            initiative_id__in=pks, role=InitiativePartner.Role.IMPLEMENTING
-        ).values_list("initiative_id", "organisation_id"):
-            by_pk[initiative_id].implementing.add(organisation_id)
-    _by_record_id(external_ids, found, columns)
+        for initiative_id, organisation_id, role in InitiativePartner.objects.filter(
+            initiative_id__in=pks, role__in=roles
+        ).values_list("initiative_id", "organisation_id", "role"):
+            by_pk[initiative_id].partners[role].add(organisation_id)
+    _by_record_id(external_ids, found, columns, roles)
     return found
 
 
-def _by_record_id(external_ids: list[str], found: dict[str, Existing], columns: list[str]):
+def _by_record_id(
+    external_ids: list[str], found: dict[str, Existing], columns: list[str], roles: list[str]
+):
     """Rows of a Madina export carry "MADINA-<pk>" for initiatives without an external id."""
     from madina.interop.exports import IATI_PREFIX
 
@@ -716,12 +723,12 @@ def _by_record_id(external_ids: list[str], found: dict[str, Existing], columns: 
                     "targetgroup_id", flat=True
                 )
             ),
-            implementing=set(
-                InitiativePartner.objects.filter(
-                    initiative_id=pk, role=InitiativePartner.Role.IMPLEMENTING
-                ).values_list("organisation_id", flat=True)
-            ),
+            partners={role: set() for role in roles},
         )
+        for organisation_id, role in InitiativePartner.objects.filter(
+            initiative_id=pk, role__in=roles
+        ).values_list("organisation_id", "role"):
+            found[wanted[pk]].partners[role].add(organisation_id)
 
 
 def _differs(clean: CleanRow, existing: Existing) -> bool:
@@ -732,7 +739,10 @@ def _differs(clean: CleanRow, existing: Existing) -> bool:
         return True
     if clean.target_groups is not None and set(clean.target_groups) != existing.target_groups:
         return True
-    return clean.implementing is not None and set(clean.implementing) != existing.implementing
+    return any(
+        set(organisations) != existing.partners.get(role, set())
+        for role, organisations in clean.partners.items()
+    )
 
 
 # --- Writing ----------------------------------------------------------------------------------
@@ -762,11 +772,16 @@ def _service_data(clean: CleanRow, cache: dict, existing: Existing | None) -> di
     data["communes"] = [cache[Area][pk] for pk in clean.communes]
     if clean.target_groups is not None:
         data["target_groups"] = [cache[TargetGroup][pk] for pk in clean.target_groups]
-    if clean.implementing is not None:
-        partners = [(cache[Organisation][pk], "implementing") for pk in clean.implementing]
+    if clean.partners:
+        # The roles the sheet has a column for are replaced; the others are kept as they are.
+        partners = [
+            (cache[Organisation][pk], role)
+            for role, organisations in clean.partners.items()
+            for pk in organisations
+        ]
         if existing is not None:
             kept = InitiativePartner.objects.filter(initiative_id=existing.pk).exclude(
-                role=InitiativePartner.Role.IMPLEMENTING
+                role__in=list(clean.partners)
             )
             partners += [
                 (item.organisation, item.role) for item in kept.select_related("organisation")
@@ -790,7 +805,8 @@ def _instances(rows: list[CleanRow]) -> dict:
             ids[ActivityType].add(clean.values["activity_type_id"])
         ids[Area].update(clean.communes)
         ids[TargetGroup].update(clean.target_groups or ())
-        ids[Organisation].update(clean.implementing or ())
+        for organisations in clean.partners.values():
+            ids[Organisation].update(organisations)
     return {model: model.objects.in_bulk(list(pks)) for model, pks in ids.items()}
 
 
@@ -802,195 +818,11 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-_SKELETON_WORDS: dict[str, str] = {}
-
-
-def _search_text(texts: list[str]) -> str:
-    """``madina.core.text.search_text`` with the skeleton of each word computed once per run."""
-    parts: list[str] = []
-    for text in texts:
-        if not text:
-            continue
-        folded = normalise(text)
-        parts.append(folded)
-        words = []
-        for word in fold_latin(folded).split():
-            bones = _SKELETON_WORDS.get(word)
-            if bones is None:
-                bones = _SKELETON_WORDS[word] = skeleton(word)
-            if bones:
-                words.append(bones)
-        if words:
-            parts.append(" ".join(words))
-    return " | ".join(dict.fromkeys(part for part in parts if part))
-
-
-def _insert(model, columns: list[str], rows: list[tuple]) -> None:
-    """Rows written without a model instance per row: COPY on PostgreSQL, multi-row INSERT
-    statements (as ``bulk_create`` sends, at most 30,000 parameters each) elsewhere."""
-    if not rows:
-        return
-    table = connection.ops.quote_name(model._meta.db_table)
-    names = ", ".join(connection.ops.quote_name(column) for column in columns)
-    if connection.vendor == "postgresql":
-        # COPY: psycopg would otherwise parse every 30,000-parameter statement client-side.
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy,
-        ):
-            for row in rows:
-                copy.write_row(row)
-        return
-    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-    size = max(1, min(1000, 30_000 // len(columns)))
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), size):
-            chunk = rows[start : start + size]
-            values = ", ".join([one] * len(chunk))
-            cursor.execute(
-                f"INSERT INTO {table} ({names}) VALUES {values}",  # noqa: S608
-                [value for row in chunk for value in row],
-            )
-
-
-def _audit_value(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
-
-
-def _reserve_ids(count: int) -> list[int]:
-    """Primary keys for ``count`` new initiatives, safe against concurrent writers.
-
-    PostgreSQL hands them out from the table's sequence. SQLite runs the import's transaction
-    with ``BEGIN IMMEDIATE`` (settings), so no one else writes until it commits: the next ids
-    after the largest one are free.
-    """
-    table = Initiative._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [table, count],
-            )
-            return [row[0] for row in cursor.fetchall()]
-        if not connection.in_atomic_block:  # pragma: no cover - callers hold a transaction
-            raise RuntimeError("ids can only be reserved inside a transaction")
-        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {connection.ops.quote_name(table)}")  # noqa: S608
-        first = cursor.fetchone()[0] + 1
-    return list(range(first, first + count))
-
-
-def _initiative_columns():
-    """(column, attname, name, converter or None, default) of every concrete field but the id."""
-    converters = (models.DateField, models.DecimalField, models.JSONField, models.DateTimeField)
-    columns = []
-    for field in Initiative._meta.concrete_fields:
-        if field.primary_key:
-            continue
-        convert = field if isinstance(field, converters) else None
-        default = field.get_default() if field.has_default() else None
-        if (
-            default is None
-            and not field.null
-            and isinstance(field, models.CharField | models.TextField)
-        ):
-            default = ""
-        columns.append((field.column, field.attname, field.name, convert, default))
-    return columns
-
-
-def _bulk_create(actor, rows: list[CleanRow]) -> None:
-    """New initiatives in bulk, checked row by row before; one audit event each.
-
-    The initiatives, their communes, target groups, partners and audit events are written with
-    plain multi-row INSERTs: per row the work is the same as the service's (the checks above,
-    the search key, the audit snapshot), without building a model instance per row.
-    """
-    actor_id = actor.pk if actor.is_authenticated else None
-    columns = _initiative_columns()
-    now = timezone.now()
-    changes_field = AuditEvent._meta.get_field("changes")
-    at = AuditEvent._meta.get_field("at").get_db_prep_save(now, connection)
-    stamp = Initiative._meta.get_field("created_at").get_db_prep_save(now, connection)
-    object_type = Initiative._meta.label_lower
-    for start in range(0, len(rows), _BATCH):
-        batch = rows[start : start + _BATCH]
-        ids = _reserve_ids(len(batch))
-        initiatives, communes, groups, partners, events = [], [], [], [], []
-        for pk, clean in zip(ids, batch, strict=True):
-            values = dict(clean.values)
-            values["status"] = values.get("status") or Initiative.Status.PLANNED
-            for name in ("currency", "description", "language"):
-                if name in values and values[name] is None:
-                    values[name] = ""
-            if not values.get("currency"):
-                values["currency"] = "MAD"
-            values.update(
-                created_at=now,
-                updated_at=now,
-                created_by_id=actor_id,
-                search_text=_search_text([values["title"], values.get("description", "")]),
-            )
-            record = [pk]
-            after: dict[str, Any] = {}
-            for _column, attname, name, convert, default in columns:
-                value = values.get(attname, default)
-                if name not in {"created_at", "updated_at", "search_text"}:
-                    after[name] = _audit_value(value)
-                if value is now:
-                    record.append(stamp)
-                else:
-                    record.append(convert.get_db_prep_save(value, connection) if convert else value)
-            initiatives.append(tuple(record))
-            communes += [(pk, area) for area in clean.communes]
-            groups += [(pk, group) for group in clean.target_groups or ()]
-            partners += [
-                (pk, organisation, InitiativePartner.Role.IMPLEMENTING.value)
-                for organisation in clean.implementing or ()
-            ]
-            after["communes"] = sorted(str(area) for area in clean.communes)
-            after["target_groups"] = sorted(str(group) for group in clean.target_groups or ())
-            after["partnerships"] = sorted(
-                f"{org}:implementing" for org in clean.implementing or ()
-            )
-            events.append(
-                (
-                    at,
-                    actor_id,
-                    AuditEvent.Action.CREATE.value,
-                    object_type,
-                    str(pk),
-                    values["title"][:255],
-                    values["lead_organisation_id"],
-                    changes_field.get_db_prep_save(diff({}, after), connection),
-                )
-            )
-        _insert(Initiative, ["id", *(column for column, *_rest in columns)], initiatives)
-        _insert(Initiative.communes.through, ["initiative_id", "area_id"], communes)
-        _insert(Initiative.target_groups.through, ["initiative_id", "targetgroup_id"], groups)
-        _insert(InitiativePartner, ["initiative_id", "organisation_id", "role"], partners)
-        _insert(
-            AuditEvent,
-            [
-                "at",
-                "actor_id",
-                "action",
-                "object_type",
-                "object_id",
-                "object_repr",
-                "organisation_id",
-                "changes",
-            ],
-            events,
-        )
-
-
 def _write(actor, creates: list[CleanRow], updates: list[tuple[CleanRow, Existing]], issues):
     cache = _instances(creates + [clean for clean, _existing in updates])
     with transaction.atomic():
         if len(creates) > SERVICE_WRITE_LIMIT:
-            _bulk_create(actor, creates)
+            bulk.initiatives_insert(actor=actor, rows=creates)
         else:
             for clean in creates:
                 try:
@@ -1092,7 +924,8 @@ def _run(job: ImportJob) -> None:
     fields = set()
     for clean in rows[:1]:
         fields = {name for name in clean.values if name != "external_id"}
-    existing = _existing([clean.external_id for clean in rows], fields) if rows else {}
+    roles = [role for name, role in PARTNER_COLUMNS.items() if name in job.mapping]
+    existing = _existing([clean.external_id for clean in rows], fields, roles) if rows else {}
     creates: list[CleanRow] = []
     updates: list[tuple[CleanRow, Existing]] = []
     unchanged = 0

@@ -1,5 +1,11 @@
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from madina.core.models import AuditEvent
+from madina.core.text import search_text
 from madina.initiatives.models import Initiative
+from madina.interop import bulk
+from madina.interop.bulk import SearchText
 from madina.interop.models import ImportJob
 from madina.interop.tests.conftest import clean_rows, csv_bytes
 
@@ -65,3 +71,50 @@ def test_the_bulk_audit_event_matches_the_services(cast, reference, run_import, 
         "visibility",
     ):
         assert in_bulk.changes[key] == by_service.changes[key], key
+
+
+# Arabic letters and marks, accented Latin, separators of every kind and compatibility forms
+# (ligatures, full-width letters, a non-breaking space) that Unicode normalisation rewrites.
+_TEXT = st.text(
+    alphabet=st.sampled_from(
+        list("abcdeéèêëàâçïîôöùûüAÉÈÇÔ0123456789")
+        + list("ابتثجحخدذرسشصضطظعغفقكلمنهويءآأإةىؤئ")
+        + ["\u064b", "\u064e", "\u0651", "\u0640", "\u0670", "\u0301", "\u0308"]
+        + list(" \t\n-_'’.,;:/()[]«»،؛")
+        + ["\u00a0", "\u2009", "\u3000"]
+        + ["ﬁ", "Ａ", "ǅ", "ß", "İ", "ﻻ", "٣", "۴", "¨", "´", "½", "ﷺ"]
+    ),
+    max_size=40,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_TEXT, min_size=1, max_size=3))
+def test_the_bulk_search_key_is_the_one_the_model_stores(texts):
+    words = SearchText()
+
+    assert words(texts) == search_text(texts)
+    # The words met once are reused: the same texts give the same key again.
+    assert words(texts) == search_text(texts)
+
+
+def test_a_failure_after_the_rows_are_sent_leaves_nothing(cast, reference, run_import, monkeypatch):
+    """COPY (PostgreSQL) or INSERT (SQLite) run inside the import's transaction."""
+    monkeypatch.setattr("madina.interop.services.SERVICE_WRITE_LIMIT", 1)
+    original = bulk._insert
+
+    def insert(connection, model, columns, rows):
+        original(connection, model, columns, rows)
+        if model is AuditEvent:
+            raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(bulk, "_insert", insert)
+
+    job = run_import(cast.member, "3w.csv", csv_bytes(clean_rows("Association Rif Solidarité")))
+
+    assert job.status == ImportJob.Status.FAILED
+    assert job.report["count"] == 1
+    assert Initiative.objects.count() == 0
+    assert Initiative.communes.through.objects.count() == 0
+    assert Initiative.target_groups.through.objects.count() == 0
+    assert AuditEvent.objects.filter(object_type="initiatives.initiative").count() == 0

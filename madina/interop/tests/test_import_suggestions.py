@@ -12,7 +12,7 @@ def test_a_misspelt_commune_gets_a_suggestion(cast, reference, run_import):
     assert job.status == ImportJob.Status.FAILED
     [issue] = job.issues
     assert issue["row"] == 2
-    assert "“Bni Ansar”" in issue["message"]
+    assert "هل تقصد «Bni Ansar»" in issue["message"]  # the page language, Arabic quotes
 
 
 def test_a_misspelt_organisation_gets_a_suggestion(cast, reference, run_import):
@@ -37,6 +37,17 @@ def test_spelling_variants_are_accepted_and_noted(cast, reference, run_import):
     assert Initiative.objects.get(external_id="R-1").communes.get() == reference["bni_ansar"]
     assert Initiative.objects.get(external_id="R-2").communes.count() == 2
     assert any("Beni Ansar" in note["message"] for note in job.notes)
+
+
+def test_the_letters_written_for_one_another_find_the_commune(cast, reference, run_import):
+    rows = clean_rows("Association Rif Solidarité")
+    rows[3][4] = "الناظور"  # ظ where the official name has ض (الناضور)
+
+    job = run_import(cast.member, "3w.csv", csv_bytes(rows))
+
+    assert job.status == ImportJob.Status.DONE, job.report
+    assert Initiative.objects.get(external_id="R-3").communes.get() == reference["nador"]
+    assert any("الناظور" in note["message"] for note in job.notes)
 
 
 def test_sectors_groups_and_statuses_match_by_code_or_name_in_any_language(

@@ -26,6 +26,8 @@ EXPECTED_TAGS = [
     "#org+prog+code",
     "#org+impl+name",
     "#org+impl+type",
+    "#org+technical+name",
+    "#org+funding+name",
     "#org+funder+name",
     "#sector+name",
     "#sector+code",
@@ -120,3 +122,31 @@ def test_the_export_imports_back_with_the_proposed_mapping(cast, registry, run_i
     assert job.status == "done", job.report
     # Both are already there: R-1 by its identifier, the other by its "MADINA-<pk>" record id.
     assert (job.created_count, job.updated_count, job.unchanged_count) == (0, 0, 2)
+
+
+def test_the_partners_of_every_role_survive_an_export_and_an_import(
+    cast, registry, run_import, tmp_path
+):
+    from madina.actors.tests.factories import OrganisationFactory
+    from madina.initiatives.models import Initiative
+
+    technical = OrganisationFactory(name_fr="Commune de Nador")
+    funding = OrganisationFactory(name_fr="Fondation Orient Solidaire")
+    InitiativePartnerFactory(initiative=registry, organisation=technical, role="technical")
+    InitiativePartnerFactory(initiative=registry, organisation=funding, role="funding")
+    roles = set(registry.partnerships.values_list("organisation_id", "role"))
+    exported = b"".join(cast.client_for("coordinator").get(_url()).streaming_content)
+
+    path = tmp_path / "3w.csv"
+    path.write_bytes(exported)
+    rows = list(hxl.data(str(path), hxl.InputOptions(allow_local=True)))
+    first = next(row for row in rows if row.get("#meta+id") == "R-1")
+    assert first.get("#org+technical+name") == "Commune de Nador"
+    assert first.get("#org+funding+name") == "Fondation Orient Solidaire"
+
+    # Imported back where the record is missing, it comes back with the same partners.
+    Initiative.objects.filter(pk=registry.pk).delete()
+    job = run_import(cast.coordinator, "3w-hxl.csv", exported)
+    assert job.status == "done", job.report
+    again = Initiative.objects.get(external_id="R-1")
+    assert set(again.partnerships.values_list("organisation_id", "role")) == roles

@@ -7,6 +7,7 @@ from django.utils import translation
 from openpyxl import load_workbook
 
 from madina.initiatives.tests.factories import InitiativeFactory
+from madina.interop.exports import TABLE_COLUMNS
 
 
 def _url(name: str, *args) -> str:
@@ -73,7 +74,7 @@ def test_the_xlsx_export_holds_only_what_the_user_may_see(cast, registry):
     assert response.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
     rows = list(workbook.worksheets[0].iter_rows(values_only=True))
-    assert len(rows[0]) == 25
+    assert len(rows[0]) == len(TABLE_COLUMNS) == 27
     assert sorted(row[1] for row in rows[1:]) == [
         "La nôtre",
         "Partagée",

@@ -1,3 +1,5 @@
+from django.utils import translation
+
 from madina.initiatives.models import Initiative
 from madina.interop.models import ImportJob
 from madina.interop.tests.conftest import clean_rows, csv_bytes
@@ -7,12 +9,13 @@ def test_a_misspelt_commune_gets_a_suggestion(cast, reference, run_import):
     rows = clean_rows("Association Rif Solidarité")
     rows[1][4] = "Bni Amsar"
 
-    job = run_import(cast.member, "3w.csv", csv_bytes(rows))
+    with translation.override("ar"):
+        job = run_import(cast.member, "3w.csv", csv_bytes(rows))
 
     assert job.status == ImportJob.Status.FAILED
     [issue] = job.issues
     assert issue["row"] == 2
-    assert "هل تقصد «Bni Ansar»" in issue["message"]  # the page language, Arabic quotes
+    assert "هل تقصد «Bni Ansar»" in issue["message"]  # in the language asked, Arabic quotes
 
 
 def test_a_misspelt_organisation_gets_a_suggestion(cast, reference, run_import):

@@ -28,8 +28,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from madina.accounts.rules import is_coordinator
 from madina.actors.models import Organisation, Sector
 from madina.core.text import normalise
+from madina.initiatives import rollup
 from madina.initiatives.models import Initiative, ReachReport
 from madina.initiatives.selectors import initiative_list
 from madina.territory.models import Area
@@ -501,18 +503,21 @@ class GapMatrix:
         )
 
 
-def gap_cells_sql(chosen: QuerySet, *, start=None, end=None) -> tuple[str, list]:
-    """One grouped query: active initiatives and people reached per commune × sector.
+def gap_cells_sql(chosen: QuerySet, *, start=None, end=None, province=None) -> tuple[str, list]:
+    """The exact query: active initiatives and people reached per commune × sector, grouped once.
 
-    ``chosen`` gives ``(id, sector_id)`` of the initiatives to count (already restricted to
+    ``chosen`` gives ``(id, sector_id, …)`` of the initiatives to count (already restricted to
     what the user may see and to the active ones); it is joined once in each branch, so that
     PostgreSQL hashes it once and scans the reach reports once. Reach reports are counted in
-    the months of [start, end]. The statement runs on SQLite, PostgreSQL and DuckDB alike.
+    the months of [start, end]; with a province, only its communes' cells are computed (the
+    matrix shows no other). The statement runs on SQLite, PostgreSQL and DuckDB alike.
     """
     chosen_sql, chosen_params = chosen.query.get_compiler(using=chosen.db).as_sql()
     links = Initiative.communes.through._meta.db_table
     reports = ReachReport._meta.db_table
     periods = ReachReport._meta.get_field("period").related_model._meta.db_table
+    # Table names come from the models; every value is a parameter.
+    in_province = f"SELECT id FROM {Area._meta.db_table} WHERE parent_id = %s"  # noqa: S608
     months, month_params = [], []
     if start:
         months.append("month >= %s")
@@ -520,50 +525,97 @@ def gap_cells_sql(chosen: QuerySet, *, start=None, end=None) -> tuple[str, list]
     if end:
         months.append("month <= %s")
         month_params.append(end)
-    # Table names come from the models; every value is a parameter.
-    in_period = (
-        f" WHERE r.period_id IN (SELECT id FROM {periods} WHERE {' AND '.join(months)})"  # noqa: S608
-        if months
-        else ""
-    )
+    link_where, link_params, report_where, report_params = "", [], [], []
+    if months:
+        in_months = f"SELECT id FROM {periods} WHERE {' AND '.join(months)}"  # noqa: S608
+        report_where.append(f"r.period_id IN ({in_months})")
+        report_params += month_params
+    if province:
+        link_where, link_params = f" WHERE l.area_id IN ({in_province})", [province]
+        report_where.append(f"r.commune_id IN ({in_province})")
+        report_params.append(province)
+    in_reports = f" WHERE {' AND '.join(report_where)}" if report_where else ""
     sql = (
         "SELECT commune_id, sector_id, SUM(initiatives), SUM(people) FROM ("  # noqa: S608
         " SELECT l.area_id AS commune_id, c.sector_id AS sector_id,"
         " COUNT(*) AS initiatives, 0 AS people"
-        f" FROM {links} l JOIN ({chosen_sql}) c ON c.id = l.initiative_id"
+        f" FROM {links} l JOIN ({chosen_sql}) c ON c.id = l.initiative_id{link_where}"
         " GROUP BY l.area_id, c.sector_id"
         " UNION ALL"
         " SELECT r.commune_id, c.sector_id, 0, SUM(r.women + r.men + r.girls + r.boys)"
-        f" FROM {reports} r JOIN ({chosen_sql}) c ON c.id = r.initiative_id{in_period}"
+        f" FROM {reports} r JOIN ({chosen_sql}) c ON c.id = r.initiative_id{in_reports}"
         " GROUP BY r.commune_id, c.sector_id"
         ") cells GROUP BY commune_id, sector_id"
     )
-    return sql, [*chosen_params, *chosen_params, *month_params]
+    return sql, [*chosen_params, *link_params, *chosen_params, *report_params]
 
 
 def gap_initiatives(*, user, filters: dict) -> QuerySet:
-    """``(id, sector_id)`` of the active initiatives the gap matrix counts."""
+    """``(id, sector_id, visibility)`` of the active initiatives the gap matrix counts."""
     return (
         _active(_visible_initiatives(user, filters), filters)
         .prefetch_related(None)
         .select_related(None)
         .order_by()
-        .values("id", "sector_id")
+        .values("id", "sector_id", "visibility")
     )
+
+
+def _pk(value):
+    return getattr(value, "pk", value) or None
+
+
+def _seen_whole(user) -> str | None:
+    """Which rows of the roll-up ``user`` sees whole, by the rule of
+    ``selectors.visible_initiatives``: coordinators all of them, any other signed-in user those of
+    initiatives shared with every organisation (the rest of what they see is added one by one)."""
+    if not user.is_authenticated:
+        return None
+    return "all" if is_coordinator(user) else "shared"
+
+
+def _rollup_answers(filters: dict) -> bool:
+    """The roll-up has no organisation, text or single-commune dimension."""
+    q = filters.get("q")
+    return not (filters.get("organisation") or filters.get("commune") or (q and str(q).strip()))
+
+
+def gap_cells_query(*, user, filters: dict) -> tuple[str, list]:
+    """The gap matrix's one grouped query: through the roll-up of reach
+    (madina/initiatives/rollup.py) when it is up to date and has the filters' dimensions, else
+    the exact query over the reach reports. Both give the same figures."""
+    chosen = gap_initiatives(user=user, filters=filters)
+    start, end, province = filters.get("start"), filters.get("end"), _pk(filters.get("province"))
+    seen_whole = _seen_whole(user)
+    if seen_whole and _rollup_answers(filters) and rollup.readable():
+        # The statuses of ``_active``.
+        statuses, excluded = [Initiative.Status.ONGOING.value], None
+        if filters.get("status"):
+            statuses = [filters["status"]]
+        elif start or end:
+            statuses, excluded = [], Initiative.Status.CANCELLED.value
+        return rollup.cells_sql(
+            chosen,
+            seen_whole=seen_whole,
+            statuses=statuses,
+            excluded_status=excluded,
+            target_group=_pk(filters.get("target_group")),
+            sector=_pk(filters.get("sector")),
+            province=province,
+            start=start,
+            end=end,
+        )
+    return gap_cells_sql(chosen, start=start, end=end, province=province)
 
 
 def gap_matrix(*, user, filters: dict) -> GapMatrix:
     """Commune × sector: active initiatives and people reached, with every empty cell kept.
 
     Rows are every current commune (of the chosen province), grouped by province; columns are
-    the active programmes (or the chosen sector). Three queries: the grouped cells, the
-    communes, the sectors.
+    the active programmes (or the chosen sector). Four queries: whether the roll-up of reach is
+    up to date, the grouped cells, the communes, the sectors.
     """
-    sql, params = gap_cells_sql(
-        gap_initiatives(user=user, filters=filters),
-        start=filters.get("start"),
-        end=filters.get("end"),
-    )
+    sql, params = gap_cells_query(user=user, filters=filters)
     cells: dict[tuple[int, int], tuple[int, int]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -6,3 +6,8 @@ class InitiativesConfig(AppConfig):
     name = "madina.initiatives"
     label = "initiatives"
     verbose_name = _("Initiatives")
+
+    def ready(self) -> None:
+        # The gap roll-up follows every write of reports, initiatives and their links through
+        # signal receivers, connected when its module is imported (docs/decisions/0010).
+        from madina.initiatives import rollup  # noqa: F401

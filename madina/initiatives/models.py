@@ -453,3 +453,99 @@ class DraftDecision(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.draft_title} → {self.candidate_id}: {self.decision}"
+
+
+# --- Roll-up of reach for the gap matrix ---------------------------------------------------------
+# Derived tables: written only by madina/initiatives/rollup.py, which keeps them equal to what the
+# reach reports say (see docs/decisions/0010-gap-rollup.md). Their foreign keys carry no database
+# constraint and no index of their own: a rebuild writes them in bulk, and the indexes below are
+# the ones the reads and the refreshes use.
+
+
+def _derived_key(model, **options):
+    return models.ForeignKey(
+        model,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+        **options,
+    )
+
+
+class ReachRollup(models.Model):
+    """People reached in one commune and month by the initiatives of one sector, status and
+    visibility, for one of their target groups (no target group: whatever their groups).
+
+    Only reports that lie wholly inside their initiative (its dates cover the whole month, the
+    commune is one of its communes) are added up here; the others are in ``ReachRollupReport``.
+    """
+
+    commune = _derived_key("territory.Area")
+    period = _derived_key(ReportingPeriod)
+    month = models.DateField()  # the period's, so that reads filter and index it directly
+    sector = _derived_key("actors.Sector")
+    status = models.CharField(max_length=16, choices=Initiative.Status.choices)
+    shared = models.BooleanField()
+    target_group = _derived_key(TargetGroup, null=True)
+    people = models.PositiveBigIntegerField()
+
+    class Meta:
+        default_permissions = ()  # derived: no one adds, changes or deletes a row by hand
+        indexes = [
+            models.Index(fields=["target_group", "month", "status"], name="reach_rollup_read"),
+            models.Index(fields=["commune", "period"], name="reach_rollup_slice"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.period_id} {self.sector_id} {self.status}: {self.people}"
+
+
+class ReachRollupReport(models.Model):
+    """The people reached of a report the roll-up cannot add up by cell: its month is only partly
+    within the initiative's dates (or outside them), or its commune is no longer one of the
+    initiative's. The gap query checks these one by one against the initiative."""
+
+    initiative = _derived_key(Initiative)
+    commune = _derived_key("territory.Area")
+    period = _derived_key(ReportingPeriod)
+    people = models.PositiveBigIntegerField()
+
+    class Meta:
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["commune", "period"], name="reach_rollup_report_slice"),
+            models.Index(fields=["initiative"], name="reach_rollup_report_initiative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id} {self.commune_id} {self.period_id}: {self.people}"
+
+
+class ReachRollupChange(models.Model):
+    """A change the roll-up has not followed yet, written in the same transaction as the change:
+    an initiative (all its reports' communes and months) or one commune and month."""
+
+    initiative = _derived_key(Initiative, null=True)
+    commune = _derived_key("territory.Area", null=True)
+    period = _derived_key(ReportingPeriod, null=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"{self.initiative_id or ''} {self.commune_id or ''} {self.period_id or ''}"
+
+
+class ReachRollupState(models.Model):
+    """One row: refreshes lock it in turn, and ``ready`` says the roll-up may be read (false
+    until the first rebuild of a database that had reports before the roll-up existed)."""
+
+    ready = models.BooleanField(default=False)
+    rebuilt_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"ready={self.ready}"

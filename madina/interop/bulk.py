@@ -252,7 +252,12 @@ class _Batch:
 
 
 def initiatives_insert(*, actor, rows: list[CleanRow]) -> None:
-    """Write new initiatives, checked before, with one audit event each (see the module)."""
+    """Write new initiatives, checked before, with one audit event each (see the module).
+
+    The writes bypass the ORM's signals, so the gap roll-up (``initiatives.rollup``) does not
+    hear of them, and needs not: new initiatives have no reach reports yet. Updates of existing
+    initiatives go through ``initiative_update``, whose signals it follows.
+    """
     if not rows:
         return
     connection = transaction.get_connection()

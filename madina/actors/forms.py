@@ -13,7 +13,7 @@ from madina.accounts.rules import is_coordinator
 from madina.actors.models import FocalPerson, Organisation, Sector
 from madina.actors.services import FOCAL_PERSON_FIELDS, ORGANISATION_FIELDS, ORGANISATION_M2M
 from madina.actors.validators import validate_iati_ref
-from madina.core.forms import BootstrapMixin
+from madina.core.forms import EVERY, BootstrapMixin
 from madina.territory.models import Area
 
 PHONE_INVALID = _("Enter a valid phone number, for example 0536 60 00 00 or +212 536 60 00 00.")
@@ -152,26 +152,33 @@ class OrganisationFilterForm(BootstrapMixin, forms.Form):
     )
     type = forms.ChoiceField(label=_("type"), required=False)
     sector = forms.ModelChoiceField(
-        label=_("sector"), required=False, queryset=Sector.objects.none(), empty_label=_("all")
+        label=_("sector"),
+        required=False,
+        queryset=Sector.objects.none(),
+        empty_label=EVERY["sector"],
     )
     province = forms.ModelChoiceField(
         label=_("province or prefecture"),
         required=False,
         queryset=Area.objects.none(),
-        empty_label=_("all"),
+        empty_label=EVERY["province"],
     )
     commune = forms.ModelChoiceField(
-        label=_("commune"), required=False, queryset=Area.objects.none(), empty_label=_("all")
+        label=_("commune"),
+        required=False,
+        queryset=Area.objects.none(),
+        empty_label=EVERY["commune"],
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = [("", _("all")), *Organisation.Type.choices]
+        self.fields["type"].choices = [("", EVERY["type"]), *Organisation.Type.choices]
         self.fields["sector"].queryset = Sector.objects.filter(is_active=True)
         self.fields["province"].queryset = Area.objects.current().provinces()
         communes = Area.objects.current().communes()
         self.fields["commune"].queryset = communes
-        self.fields["commune"].widget.choices = [("", _("all")), *grouped_communes(communes)]
+        choices = grouped_communes(communes)
+        self.fields["commune"].widget.choices = [("", EVERY["commune"]), *choices]
         self.style_widgets()
 
     def filters(self) -> dict:

@@ -8,6 +8,19 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+# The first choice of a filter, named after what it filters: a bare "all" cannot agree with the
+# noun in French ("toutes les communes", "tous les secteurs") or read naturally in Arabic.
+EVERY = {
+    "organisation": _("all organisations"),
+    "sector": _("all sectors"),
+    "province": _("all provinces and prefectures"),
+    "commune": _("all communes"),
+    "target_group": _("all target groups"),
+    "status": _("all statuses"),
+    "type": _("all types"),
+}
 
 
 def _add_class(widget: forms.Widget, css: str) -> None:

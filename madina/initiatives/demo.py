@@ -73,6 +73,8 @@ class DemoInitiative:
     visibility: str = Initiative.Visibility.SHARED
     # Women, men, girls and boys reached in a typical month in each commune (none: no reports).
     reach: tuple[int, int, int, int] | None = None
+    # {"ar": {"title": …, "description": …}}: the same text in other languages.
+    translations: dict = field(default_factory=dict)
 
 
 INITIATIVES = [
@@ -94,6 +96,16 @@ INITIATIVES = [
         budget=85000,
         target_people=60,
         reach=(18, 0, 0, 0),
+        translations={
+            "ar": {
+                "title": "دروس محو الأمية لفائدة النساء المهاجرات بالناظور",
+                "description": (
+                    "حصتان في الأسبوع لتعلم الدارجة ومحو الأمية لفائدة النساء المهاجرات بحي "
+                    "أولاد ميمون، مع حضانة للأطفال في عين المكان."
+                ),
+            },
+            "en": {"title": "Literacy classes for migrant women in Nador"},
+        },
     ),
     DemoInitiative(
         "afsr",
@@ -132,6 +144,10 @@ INITIATIVES = [
         funder="commune-nador",
         target_people=900,
         reach=(40, 55, 9, 14),
+        translations={
+            "ar": {"title": "فضاء لاستقبال الأشخاص المهاجرين وتوجيههم"},
+            "en": {"title": "Reception and referral space for migrants"},
+        },
     ),
     DemoInitiative(
         "unite-hassan2",
@@ -500,6 +516,7 @@ def initiatives_demo_load() -> int:
                 "title": spec.title,
                 "description": spec.description,
                 "language": spec.language,
+                "translations": spec.translations,
                 "lead_organisation": lead,
                 "sector": sectors[spec.sector],
                 "activity_type": activities[spec.activity],

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madina.actors.forms import grouped_communes
 from madina.actors.models import Organisation, Sector
-from madina.core.forms import BootstrapMixin
+from madina.core.forms import EVERY, BootstrapMixin
 from madina.initiatives import selectors
 from madina.initiatives.models import (
     Initiative,
@@ -26,8 +27,16 @@ PARTNER_FIELDS = {
     InitiativePartner.Role.FUNDING: "partners_funding",
     InitiativePartner.Role.TECHNICAL: "partners_technical",
 }
-# The form leaves out what only imports set (external identifier) and the free translations.
+# The form leaves out what only imports set (external identifier); the translations have one
+# title and one description field per language (``translation_fields``).
 FORM_FIELDS = [name for name in INITIATIVE_FIELDS if name not in {"external_id", "translations"}]
+TRANSLATED = ("title", "description")
+# Whole labels, not "Title in %(language)s": each language declines the name of another its way.
+TRANSLATION_LABELS = {
+    "ar": (_("Title in Arabic"), _("Description in Arabic")),
+    "fr": (_("Title in French"), _("Description in French")),
+    "en": (_("Title in English"), _("Description in English")),
+}
 MONTH_INVALID = _("Enter a month in the form YYYY-MM, for example 2026-03.")
 
 
@@ -120,21 +129,76 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
                 self.initial[name] = [
                     p.organisation_id for p in self.instance.partnerships.all() if p.role == role
                 ]
+        self._add_translation_fields()
         self.style_widgets()
+
+    def _add_translation_fields(self) -> None:
+        """An optional title and description in each language of the platform."""
+        saved = self.instance.translations if isinstance(self.instance.translations, dict) else {}
+        model_field = Initiative._meta.get_field
+        for code, language in settings.LANGUAGES:
+            title, description = (f"translation_{name}_{code}" for name in TRANSLATED)
+            title_label, description_label = TRANSLATION_LABELS.get(code, (language, language))
+            self.fields[title] = forms.CharField(
+                label=title_label,
+                required=False,
+                max_length=model_field("title").max_length,
+                widget=forms.TextInput(attrs={"dir": "auto", "lang": code, "autocomplete": "off"}),
+            )
+            self.fields[description] = forms.CharField(
+                label=description_label,
+                required=False,
+                max_length=5000,
+                widget=forms.Textarea(attrs={"rows": 3, "dir": "auto", "lang": code}),
+            )
+            if not self.is_bound:
+                translation = saved.get(code) if isinstance(saved.get(code), dict) else {}
+                self.initial[title] = translation.get("title", "")
+                self.initial[description] = translation.get("description", "")
+
+    def translation_fields(self) -> list[tuple[str, str, list]]:
+        """``(code, language, [bound fields])`` for the template, one group per language."""
+        return [
+            (code, language, [self[f"translation_{name}_{code}"] for name in TRANSLATED])
+            for code, language in settings.LANGUAGES
+        ]
+
+    def has_translations(self) -> bool:
+        return any(
+            self[f"translation_{name}_{code}"].value()
+            for code, _language in settings.LANGUAGES
+            for name in TRANSLATED
+        )
 
     def clean(self):
         cleaned = super().clean()
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
+        for code, _language in settings.LANGUAGES:
+            title, description = (f"translation_{name}_{code}" for name in TRANSLATED)
+            if cleaned.get(description) and not cleaned.get(title):
+                self.add_error(title, _("Give the title too when you translate the description."))
         return cleaned
+
+    def _translations(self) -> dict:
+        translations = {}
+        for code, _language in settings.LANGUAGES:
+            values = {
+                name: self.cleaned_data.get(f"translation_{name}_{code}", "").strip()
+                for name in TRANSLATED
+            }
+            if values["title"]:
+                translations[code] = {key: value for key, value in values.items() if value}
+        return translations
 
     def service_data(self) -> dict:
         data = {
             key: value
             for key, value in self.cleaned_data.items()
-            if key not in PARTNER_FIELDS.values()
+            if key not in PARTNER_FIELDS.values() and not key.startswith("translation_")
         }
+        data["translations"] = self._translations()
         data["communes"] = list(data["communes"])
         data["target_groups"] = list(data["target_groups"])
         data["partners"] = [
@@ -246,25 +310,31 @@ class InitiativeFilterForm(BootstrapMixin, forms.Form):
         label=_("organisation"),
         required=False,
         queryset=Organisation.objects.none(),
-        empty_label=_("all"),
+        empty_label=EVERY["organisation"],
     )
     sector = forms.ModelChoiceField(
-        label=_("sector"), required=False, queryset=Sector.objects.none(), empty_label=_("all")
+        label=_("sector"),
+        required=False,
+        queryset=Sector.objects.none(),
+        empty_label=EVERY["sector"],
     )
     province = forms.ModelChoiceField(
         label=_("province or prefecture"),
         required=False,
         queryset=Area.objects.none(),
-        empty_label=_("all"),
+        empty_label=EVERY["province"],
     )
     commune = forms.ModelChoiceField(
-        label=_("commune"), required=False, queryset=Area.objects.none(), empty_label=_("all")
+        label=_("commune"),
+        required=False,
+        queryset=Area.objects.none(),
+        empty_label=EVERY["commune"],
     )
     target_group = forms.ModelChoiceField(
         label=_("target group"),
         required=False,
         queryset=TargetGroup.objects.none(),
-        empty_label=_("all"),
+        empty_label=EVERY["target_group"],
     )
     status = forms.ChoiceField(label=_("status"), required=False)
     period_start = forms.DateField(label=_("active from"), required=False, widget=DateInput)
@@ -277,9 +347,10 @@ class InitiativeFilterForm(BootstrapMixin, forms.Form):
         self.fields["province"].queryset = Area.objects.current().provinces()
         communes = Area.objects.current().communes()
         self.fields["commune"].queryset = communes
-        self.fields["commune"].widget.choices = [("", _("all")), *grouped_communes(communes)]
+        choices = grouped_communes(communes)
+        self.fields["commune"].widget.choices = [("", EVERY["commune"]), *choices]
         self.fields["target_group"].queryset = selectors.target_groups()
-        self.fields["status"].choices = [("", _("all")), *Initiative.Status.choices]
+        self.fields["status"].choices = [("", EVERY["status"]), *Initiative.Status.choices]
         self.style_widgets()
 
     def filters(self) -> dict:

@@ -12,8 +12,10 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from madina.accounts.rules import is_coordinator, organisation_ids
@@ -221,6 +223,34 @@ def reach_reports(initiative: Initiative) -> QuerySet[ReachReport]:
         .prefetch_related("by_group__target_group")
         .order_by("-period__month", "commune__name_fr")
     )
+
+
+def initiative_translations(initiative: Initiative) -> list[dict[str, str]]:
+    """The translations of the title and description to show, the reader's language first.
+
+    A translation into the language the text is written in, or without a title, is left out.
+    """
+    labels = {"ar": _("In Arabic"), "fr": _("In French"), "en": _("In English")}
+    saved = initiative.translations if isinstance(initiative.translations, dict) else {}
+    reader = (get_language() or "")[:2]
+    shown = []
+    for code, language in settings.LANGUAGES:
+        translation = saved.get(code)
+        if code == initiative.language or not isinstance(translation, dict):
+            continue
+        title = str(translation.get("title") or "").strip()
+        if not title:
+            continue
+        shown.append(
+            {
+                "code": code,
+                "label": labels.get(code, language),
+                "title": title,
+                "description": str(translation.get("description") or "").strip(),
+            }
+        )
+    shown.sort(key=lambda item: item["code"] != reader)
+    return shown
 
 
 def reach_totals(initiative: Initiative) -> ReachSummary:

@@ -3,7 +3,7 @@
 Every export starts from ``madina.initiatives.selectors.initiative_list`` with the filters of the
 list page, so it holds exactly what the user may see. The HXL columns and tags are those of
 research note (b)1; the IATI elements follow the order of the 2.03 schema (note (b)2; see
-docs/decisions/0012-iati-export-identifiers-and-sectors.md for identifiers and sector vocabularies).
+docs/decisions/0008-iati-export-identifiers-and-sectors.md for identifiers and sector vocabularies).
 """
 
 from __future__ import annotations

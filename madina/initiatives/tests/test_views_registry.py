@@ -332,3 +332,73 @@ def test_the_create_form_offers_the_members_organisation_and_page_language(cast,
     assert form["lead_organisation"].value() == cast.organisation.pk
     assert form["language"].value() == "fr"
     assert list(form.fields["lead_organisation"].queryset) == [cast.organisation]
+
+
+def test_translations_are_saved_from_the_form_and_shown_on_the_detail_page(cast, registry):
+    client = cast.client_for("member")
+    body = client.get(CREATE).content.decode()
+    assert 'name="translation_title_ar"' in body and 'name="translation_description_en"' in body
+    response = client.post(
+        CREATE,
+        _post_data(
+            cast,
+            registry,
+            translation_title_ar="قافلة طبية ببني أنصار",
+            translation_description_ar="فحوصات للنساء والأطفال",
+            translation_title_en="Medical caravan in Beni Ansar",
+            translation_title_fr="",
+        ),
+    )
+    assert response.status_code == 302
+    initiative = Initiative.objects.get()
+    assert initiative.translations == {
+        "ar": {"title": "قافلة طبية ببني أنصار", "description": "فحوصات للنساء والأطفال"},
+        "en": {"title": "Medical caravan in Beni Ansar"},
+    }
+    # The translations are searchable: the Arabic title finds the French record.
+    found = client.get(LIST, {"q": "قافلة طبية"}).context["page"].object_list
+    assert [item.pk for item in found] == [initiative.pk]
+    # The Arabic page shows the Arabic translation first, marked with its language.
+    detail = client.get(_detail(initiative)).content.decode()
+    assert detail.index('lang="ar"', detail.index("translation")) < detail.index(
+        "Medical caravan in Beni Ansar"
+    )
+    assert "فحوصات للنساء والأطفال" in detail
+    # The edit form shows them again, and emptying a title removes that translation.
+    form = client.get(_edit(initiative)).context["form"]
+    assert form["translation_title_en"].value() == "Medical caravan in Beni Ansar"
+    client.post(
+        _edit(initiative),
+        _post_data(
+            cast,
+            registry,
+            translation_title_ar="قافلة طبية ببني أنصار",
+            translation_title_en="",
+        ),
+    )
+    initiative.refresh_from_db()
+    assert initiative.translations == {"ar": {"title": "قافلة طبية ببني أنصار"}}
+
+
+def test_a_translated_description_needs_its_title_and_markup_is_kept_as_text(cast, registry):
+    client = cast.client_for("member")
+    response = client.post(
+        "/fr/initiatives/new/",
+        _post_data(cast, registry, translation_description_en="<b>no title</b>"),
+    )
+    assert response.status_code == 200
+    assert "translation_title_en" in response.context["form"].errors
+    assert Initiative.objects.count() == 0
+    client.post(CREATE, _post_data(cast, registry, translation_title_en="<script>x</script>"))
+    detail = client.get(_detail(Initiative.objects.get())).content.decode()
+    assert "<script>x</script>" not in detail and "&lt;script&gt;x&lt;/script&gt;" in detail
+
+
+def test_the_translation_in_the_texts_own_language_is_not_repeated(cast, registry):
+    initiative = InitiativeFactory(
+        lead_organisation=cast.organisation,
+        language="fr",
+        translations={"fr": {"title": "Doublon"}, "en": {"title": "English title"}},
+    )
+    detail = cast.client_for("member").get(_detail(initiative)).content.decode()
+    assert "English title" in detail and "Doublon" not in detail

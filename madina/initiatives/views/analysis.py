@@ -19,8 +19,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from madina.actors.models import Organisation, Sector
-from madina.core.forms import BootstrapMixin
-from madina.initiatives import analysis
+from madina.core.forms import EVERY, BootstrapMixin
+from madina.initiatives import analysis, selectors
 from madina.initiatives.models import Initiative, TargetGroup
 from madina.territory.models import Area
 
@@ -34,25 +34,25 @@ class AnalysisFilterForm(BootstrapMixin, forms.Form):
         label=gettext_lazy("organisation"),
         required=False,
         queryset=Organisation.objects.none(),
-        empty_label=gettext_lazy("all"),
+        empty_label=EVERY["organisation"],
     )
     sector = forms.ModelChoiceField(
         label=gettext_lazy("sector"),
         required=False,
         queryset=Sector.objects.none(),
-        empty_label=gettext_lazy("all"),
+        empty_label=EVERY["sector"],
     )
     province = forms.ModelChoiceField(
         label=gettext_lazy("province or prefecture"),
         required=False,
         queryset=Area.objects.none(),
-        empty_label=gettext_lazy("all"),
+        empty_label=EVERY["province"],
     )
     target_group = forms.ModelChoiceField(
         label=gettext_lazy("target group"),
         required=False,
         queryset=TargetGroup.objects.none(),
-        empty_label=gettext_lazy("all"),
+        empty_label=EVERY["target_group"],
     )
     status = forms.ChoiceField(label=gettext_lazy("status"), required=False)
     start = forms.DateField(
@@ -77,7 +77,8 @@ class AnalysisFilterForm(BootstrapMixin, forms.Form):
                 del self.fields[name]
         choices = {
             "organisation": Organisation.objects.filter(is_active=True),
-            "sector": Sector.objects.filter(is_active=True),
+            # The programmes of the national strategy: the columns of the gap matrix.
+            "sector": selectors.top_level_sectors(),
             "province": Area.objects.current().provinces(),
             "target_group": TargetGroup.objects.filter(is_active=True),
         }
@@ -86,11 +87,11 @@ class AnalysisFilterForm(BootstrapMixin, forms.Form):
                 self.fields[name].queryset = queryset
         if "sector" in self.fields:
             self.fields["sector"].widget.choices = [
-                ("", _("all")),
+                ("", EVERY["sector"]),
                 *[(sector.pk, sector.name) for sector in choices["sector"]],
             ]
         options = {
-            "status": [("", _("all")), *Initiative.Status.choices],
+            "status": [("", EVERY["status"]), *Initiative.Status.choices],
             "rows": list(analysis.DIMENSIONS.items()),
             "columns": [("", _("none")), *analysis.DIMENSIONS.items()],
             "grain": list(analysis.GRAINS.items()),

@@ -8,6 +8,7 @@ user's decision on one of them. Coordinators review every pair found by the resc
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -67,6 +68,12 @@ def _draft(request) -> dict:
     data = {name: request.POST.get(name, "") for name in _DRAFT_FIELDS}
     for name in _DRAFT_LISTS:
         data[name] = request.POST.getlist(name)
+    # The titles typed in other languages count too (the form's translation fields).
+    data["translations"] = {
+        code: {"title": title}
+        for code, _language in settings.LANGUAGES
+        if (title := request.POST.get(f"translation_title_{code}", "").strip())
+    }
     return data
 
 

@@ -94,6 +94,7 @@ def initiative_detail(request, pk: int):
             "communes": communes,
             "map_data": communes_map_data(communes),
             "partnerships": list(initiative.partnerships.all()),
+            "translations": selectors.initiative_translations(initiative),
             "reach": selectors.reach_totals(initiative),
             "can_edit": can_edit,
             "can_report": user.has_perm("initiatives.report_reach", initiative),

@@ -24,6 +24,7 @@ $(ASSETS): $(STAMP) package-lock.json scripts/frontend.py
 	@touch $@
 
 setup: $(STAMP) $(ASSETS)
+	@scripts/system_packages.sh run
 	@$(PY) scripts/compile_messages.py
 
 run: setup
@@ -34,6 +35,7 @@ run: setup
 	$(PY) scripts/serve.py --host $(HOST) --port $(PORT)
 
 test: setup
+	@scripts/system_packages.sh test
 	$(PY) scripts/test.py
 
 lint: $(STAMP)

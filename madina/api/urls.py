@@ -6,4 +6,5 @@ urlpatterns = [
     path("", include("madina.territory.api")),
     path("", include("madina.actors.api")),
     path("", include("madina.initiatives.api")),
+    path("", include("madina.coordination.api")),
 ]

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "madina.territory",
     "madina.actors",
     "madina.initiatives",
+    "madina.coordination",
     "madina.interop",
     "madina.api",
     "django.contrib.admin",
@@ -250,6 +251,14 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Coordination of the actors of a territory working for migrants.",
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Choice sets that share a field name get names of their own; the first two keep the names
+    # they had before coordination spaces came.
+    "ENUM_NAME_OVERRIDES": {
+        "TypeEnum": "madina.actors.models.Organisation.Type",
+        "VisibilityEnum": "madina.initiatives.models.Initiative.Visibility",
+        "SpaceTypeEnum": "madina.coordination.models.Space.Type",
+        "SpaceVisibilityEnum": "madina.coordination.models.Space.Visibility",
+    },
 }
 
 PHONENUMBER_DEFAULT_REGION = env_str("PHONENUMBER_DEFAULT_REGION", "MA")
@@ -265,5 +274,9 @@ LOGGING = {
         # Axes logs user names and addresses with failures and lockouts: no personal data in
         # logs, so only its errors are kept. Lockouts are still recorded in its database table.
         "axes": {"level": "ERROR"},
+        # WeasyPrint and fontTools narrate every step of every PDF at INFO; the text of a
+        # document (which may name people) must not reach the logs either.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

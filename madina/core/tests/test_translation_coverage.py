@@ -14,6 +14,11 @@ from html.parser import HTMLParser
 import pytest
 
 from madina.actors.tests.factories import FocalPersonFactory, OrganisationFactory
+from madina.coordination.tests.factories import (
+    SpaceFactory,
+    SpaceMemberFactory,
+    SpaceRoleFactory,
+)
 
 # Proper names and technical words that are written the same in every language.
 SAME_EVERYWHERE = {
@@ -54,6 +59,11 @@ SAME_EVERYWHERE = {
     "gendarmerie",
     "justice",
     "police",
+    "public",
+    "Organisation",
+    "Composition",
+    "composition",
+    "rapporteur",
 }
 _ATTRIBUTES = {"aria-label", "placeholder", "title", "alt"}
 _TECHNICAL = re.compile(r"^[\w.+\-]*[@\d/:][\w.+\-@/:]*$|^\W*$")
@@ -120,7 +130,21 @@ def organisation(db):
     return organisation
 
 
-def _pages(organisation):
+@pytest.fixture
+def space(db, organisation):
+    space = SpaceFactory(
+        name_ar="الفضاء المحلي لجمعيات الناظور",
+        name_fr="",
+        purpose_ar="تنسيق العمل مع المهاجرين",
+        composition="الجمعيات المحلية",
+        decision_making="بالتوافق",
+        visibility="transparent",
+    )
+    SpaceMemberFactory(space=space, organisation=organisation, position="chair")
+    return space
+
+
+def _pages(organisation, space):
     pk = organisation.pk
     return [
         ("home", "/", False),
@@ -130,10 +154,18 @@ def _pages(organisation):
         ("organisation detail", f"/organisations/{pk}/", True),
         ("organisation form", "/organisations/new/", True),
         ("organisation edit", f"/organisations/{pk}/edit/", True),
+        ("space list", "/spaces/", True),
+        ("space detail", f"/spaces/{space.pk}/", True),
+        ("space form", "/spaces/new/", True),
+        ("space edit", f"/spaces/{space.pk}/edit/", True),
+        ("space close", f"/spaces/{space.pk}/close/", True),
+        ("space member form", f"/spaces/{space.pk}/members/new/", True),
+        ("space roles", f"/spaces/{space.pk}/roles/", True),
+        ("space history", f"/spaces/{space.pk}/history/", True),
     ]
 
 
-def test_first_pages_have_no_untranslated_text(client, cast, organisation):
+def test_first_pages_have_no_untranslated_text(client, cast, organisation, space):
     cast.coordinator.full_name = "سميرة العلوي"
     cast.coordinator.save()
     for record, name in [
@@ -142,8 +174,9 @@ def test_first_pages_have_no_untranslated_text(client, cast, organisation):
     ]:
         record.name_ar, record.name_fr = name, ""
         record.save()
+    SpaceRoleFactory(space=space, user=cast.coordinator, role="admin")
     signed_in = cast.client_for("coordinator")
-    for name, path, needs_login in _pages(organisation):
+    for name, path, needs_login in _pages(organisation, space):
         browser = signed_in if needs_login else client
         texts = {}
         for language in ("en", "ar", "fr"):

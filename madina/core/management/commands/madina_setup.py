@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from madina.coordination.demo import coordination_demo_load
 from madina.core.demo import DemoDataError, demo_load
 from madina.initiatives.demo import initiatives_demo_load
 
@@ -36,6 +37,7 @@ class Command(BaseCommand):
         try:
             report = demo_load()
             initiatives = initiatives_demo_load()
+            spaces = coordination_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -44,3 +46,4 @@ class Command(BaseCommand):
                 f"persons, {report.users} users and {report.memberships} memberships created."
             )
             self.stdout.write(f"Demo: {initiatives} initiatives created.")
+            self.stdout.write(f"Demo: {spaces} coordination spaces created.")

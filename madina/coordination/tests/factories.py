@@ -1,0 +1,37 @@
+import datetime
+
+import factory
+
+from madina.accounts.tests.factories import UserFactory
+from madina.actors.tests.factories import OrganisationFactory
+from madina.coordination.models import Space, SpaceMember, SpaceRole
+
+
+class SpaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Space
+
+    name_fr = factory.Sequence(lambda n: f"Espace de coordination {n}")
+    name_ar = factory.Sequence(lambda n: f"فضاء التنسيق {n}")
+    type = Space.Type.LOCAL_CSO
+    visibility = Space.Visibility.PUBLIC
+    created_on = datetime.date(2024, 1, 1)
+
+
+class SpaceMemberFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpaceMember
+
+    space = factory.SubFactory(SpaceFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = SpaceMember.Position.MEMBER
+    start_date = datetime.date(2024, 2, 1)
+
+
+class SpaceRoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SpaceRole
+
+    space = factory.SubFactory(SpaceFactory)
+    user = factory.SubFactory(UserFactory)
+    role = SpaceRole.Role.EDITOR

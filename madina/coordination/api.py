@@ -9,7 +9,7 @@ organisation only: it sees what the organisation's seat shows and holds no space
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -234,4 +234,6 @@ urlpatterns = [
     path("spaces/", SpaceListApi.as_view(), name="spaces-api-list"),
     path("spaces/<int:pk>/", SpaceDetailApi.as_view(), name="spaces-api-detail"),
     path("spaces/<int:pk>/members/", SpaceMemberListApi.as_view(), name="spaces-api-members"),
+    # Programmes and roadmaps (docs/decisions/0014).
+    path("", include("madina.coordination.programme_api")),
 ]

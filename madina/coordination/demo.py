@@ -1,10 +1,15 @@
-"""Demonstration coordination spaces: the two spaces of the seed document, with their members.
+"""Demonstration coordination spaces: the two spaces of the seed document, with their members,
+the inter-municipal space's action programme and the CSO space's roadmap.
 
 The spaces' names come from the seed (the Nador consultation meeting of the Al-Madina project);
 their members, positions, dates and roles are invented among the demo organisations and users of
 ``madina.core.demo``. Everything is written through the services (validation, audit trail), like
 the pages. Loading is idempotent: a space is found again by its French name, a membership by
-space and organisation, a role by space and person.
+space and organisation, a role by space and person, a programme by space and title, an item by
+programme and code, a responsibility by item and organisation. The programmes' axes come from the
+seed (bringing migration into local policies, avoiding duplicated initiatives, awareness in
+schools, accompanying victims of violence with the specialised cells, training and advocacy); the
+actions, dates, leads and the rest of the matrix are invented.
 """
 
 from __future__ import annotations
@@ -17,8 +22,8 @@ from django.utils import timezone
 
 from madina.accounts.models import User
 from madina.actors.models import Organisation
-from madina.coordination import services
-from madina.coordination.models import Space, SpaceMember, SpaceRole
+from madina.coordination import programme_services, services
+from madina.coordination.models import Programme, ProgrammeItem, Space, SpaceMember, SpaceRole
 from madina.core import demo as core_demo
 from madina.core.demo import DemoDataError
 from madina.territory.models import Area
@@ -194,4 +199,230 @@ def coordination_demo_load() -> int:
             if user is None or space.roles.active().filter(user=user).exists():
                 continue
             services.role_grant(actor=actor, space=space, email=email, role=role)
+    programmes_demo_load(actor=actor, organisations=organisations, today=today)
     return created
+
+
+# --- Programmes ---------------------------------------------------------------------------------
+
+
+@dataclass
+class DemoItem:
+    code: str
+    kind: str
+    title: str
+    parent: str | None = None
+    # Days from today (negative: in the past).
+    start: int | None = None
+    due: int | None = None
+    expected_result: str = ""
+    status: str = ""
+    progress: int | None = None
+    # (organisation key, role)
+    matrix: list[tuple[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DemoProgramme:
+    space_name_fr: str
+    kind: str
+    title: str
+    items: list[DemoItem]
+
+
+K = ProgrammeItem.Kind
+A, R, C, I = "accountable", "responsible", "consulted", "informed"  # noqa: E741
+
+PROGRAMMES = [
+    DemoProgramme(
+        space_name_fr=SPACES[0].name_fr,
+        kind=Programme.Kind.PROGRAMME,
+        title="Programme d'action de l'espace de coordination intercommunale",
+        items=[
+            DemoItem("1", K.AXIS, "Intégrer la migration dans les politiques locales"),
+            DemoItem(
+                "1.1", K.OBJECTIVE, "Renforcer la gouvernance territoriale de la migration", "1"
+            ),
+            DemoItem(
+                "1.1.1",
+                K.ACTION,
+                "Désigner un point focal migration dans chaque commune membre",
+                "1.1",
+                start=-150,
+                due=-20,
+                expected_result="Un point focal désigné par arrêté dans chaque commune membre.",
+                matrix=[
+                    ("commune-nador", A),
+                    ("commune-beni-ansar", R),
+                    ("commune-selouane", R),
+                    (core_demo.COORDINATING, C),
+                    ("delegation-sante", I),
+                ],
+            ),
+            DemoItem(
+                "1.1.1.a", K.MILESTONE, "Modèle d'arrêté partagé", "1.1.1", due=-90, status="done"
+            ),
+            DemoItem(
+                "1.1.2",
+                K.ACTION,
+                "Partager l'expérience de Beni Ansar sur les droits économiques et culturels",
+                "1.1",
+                start=-60,
+                due=5,
+                expected_result="Une fiche d'expérience diffusée aux communes membres.",
+                status="on_track",
+                progress=60,
+                matrix=[
+                    ("commune-beni-ansar", A),
+                    ("commune-nador", C),
+                    ("commune-oujda", I),
+                ],
+            ),
+            DemoItem("2", K.AXIS, "Éviter les doublons et combler les lacunes"),
+            DemoItem(
+                "2.1",
+                K.ACTION,
+                "Cartographier les services offerts aux migrants dans chaque commune",
+                "2",
+                start=-30,
+                due=120,
+                expected_result="La carte qui fait quoi où (3W) tenue à jour par les communes.",
+                status="at_risk",
+                progress=25,
+                matrix=[
+                    (core_demo.COORDINATING, A),
+                    ("commune-zeghanghane", R),
+                    ("commune-al-aaroui", R),
+                    ("commune-nador", I),
+                ],
+            ),
+            DemoItem(
+                "2.2",
+                K.ACTION,
+                "Contribuer à une stratégie régionale de la migration et de l'asile",
+                "2",
+                start=0,
+                due=300,
+            ),
+        ],
+    ),
+    DemoProgramme(
+        space_name_fr=SPACES[1].name_fr,
+        kind=Programme.Kind.ROADMAP,
+        title="خارطة طريق الفضاء المحلي لجمعيات المجتمع المدني بالناظور",
+        items=[
+            DemoItem("1", K.AXIS, "التحسيس في الوسط المدرسي"),
+            DemoItem(
+                "1.1",
+                K.ACTION,
+                "إنتاج كبسولات تحسيسية لفائدة مدارس جهة الشرق",
+                "1",
+                start=-90,
+                due=30,
+                expected_result="كبسولات تحسيسية بالعربية والفرنسية موزعة على المؤسسات التعليمية.",
+                status="on_track",
+                progress=50,
+                matrix=[
+                    (core_demo.COORDINATING, A),
+                    ("afsr", R),
+                    ("direction-education", C),
+                    ("commune-nador", I),
+                ],
+            ),
+            DemoItem("2", K.AXIS, "مواكبة النساء والأطفال ضحايا العنف"),
+            DemoItem(
+                "2.1",
+                K.ACTION,
+                "تنسيق مسار الإحالة مع الخلايا المختصة",
+                "2",
+                start=-120,
+                due=-10,
+                expected_result="مسار إحالة متفق عليه مع خلية المحكمة ووحدة المستشفى.",
+                matrix=[
+                    ("afsr", A),
+                    ("aafe", R),
+                    ("cellule-tpi", C),
+                    ("unite-hassan2", I),
+                ],
+            ),
+            DemoItem("3", K.AXIS, "تقوية قدرات المجتمع المدني في التكوين والترافع والتعبئة"),
+            DemoItem(
+                "3.1",
+                K.ACTION,
+                "دورات تكوينية في الترافع لفائدة الجمعيات الأعضاء",
+                "3",
+                start=15,
+                due=180,
+                matrix=[("aeas", A), ("aoda", R), ("ccsn", C)],
+            ),
+        ],
+    ),
+]
+
+
+def _day(today: datetime.date, days: int | None) -> datetime.date | None:
+    return None if days is None else today + datetime.timedelta(days=days)
+
+
+def programmes_demo_load(*, actor, organisations: dict, today: datetime.date) -> int:
+    """Create the demo programmes, items and responsibilities that are missing; then mark late
+    what the dates make late. Returns how many programmes were created."""
+    created = 0
+    for spec in PROGRAMMES:
+        space = Space.objects.get(name_fr=spec.space_name_fr)
+        programme = Programme.objects.filter(space=space, title=spec.title).first()
+        if programme is None:
+            programme = programme_services.programme_create(
+                actor=actor,
+                space=space,
+                data={
+                    "kind": spec.kind,
+                    "title": spec.title,
+                    "period_start": today.replace(month=1, day=1),
+                    "period_end": today.replace(year=today.year + 1, month=12, day=31),
+                    "status": Programme.Status.ADOPTED,
+                },
+            )
+            created += 1
+        items = {item.code: item for item in programme.items.all()}
+        for item_spec in spec.items:
+            item = items.get(item_spec.code)
+            if item is None:
+                item = programme_services.item_create(
+                    actor=actor,
+                    programme=programme,
+                    data={
+                        "parent": items.get(item_spec.parent) if item_spec.parent else None,
+                        "kind": item_spec.kind,
+                        "code": item_spec.code,
+                        "title": item_spec.title,
+                        "expected_result": item_spec.expected_result,
+                        "start_date": _day(today, item_spec.start),
+                        "due_date": _day(today, item_spec.due),
+                    },
+                )
+                items[item.code] = item
+                _give_roles(actor, item, item_spec, organisations)
+                if item_spec.status:
+                    programme_services.item_set_status(
+                        actor=actor,
+                        item=item,
+                        status=item_spec.status,
+                        progress=item_spec.progress,
+                        today=today,
+                    )
+            else:
+                _give_roles(actor, item, item_spec, organisations)
+    programme_services.mark_late(today=today)
+    return created
+
+
+def _give_roles(actor, item: ProgrammeItem, spec: DemoItem, organisations: dict) -> None:
+    present = set(item.responsibilities.values_list("organisation_id", flat=True))
+    for key, role in spec.matrix:
+        organisation = organisations[key]
+        if organisation.pk in present:
+            continue
+        programme_services.responsibility_add(
+            actor=actor, item=item, data={"organisation": organisation, "role": role}
+        )

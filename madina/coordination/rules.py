@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import rules
 
-from madina.accounts.rules import _token_scoped, is_coordinator, is_signed_in, organisation_ids
+from madina.accounts.models import Membership
+from madina.accounts.rules import (
+    _roles,
+    _token_scoped,
+    is_coordinator,
+    is_signed_in,
+    organisation_ids,
+)
 
 
 def space_roles(user) -> dict[int, str]:
@@ -105,3 +112,84 @@ rules.add_perm("coordination.manage_members", is_coordinator | is_space_editor)
 rules.add_perm("coordination.view_roles", is_coordinator | holds_space_role)
 rules.add_perm("coordination.manage_roles", is_coordinator | is_space_admin)
 rules.add_perm("coordination.view_space_audit", is_coordinator | is_space_admin)
+
+
+# --- Programmes (docs/decisions/0014) ----------------------------------------------------------
+# A programme is the space's content: seeing it is ``coordination.view_space_content`` on its
+# space. Its editors and admins (and coordinators) change its structure and its responsibility
+# matrix; the lead organisation's people (read-only excepted) and the space's editors update an
+# action's status; a consulted organisation's people (read-only excepted) answer its reviews.
+
+
+def lead_organisation_id(item) -> int | None:
+    """The accountable organisation of an action, or of the action a milestone belongs to."""
+    if item is None or item.pk is None:
+        return None
+    if not hasattr(item, "_madina_lead_id"):
+        from madina.coordination.models import ProgrammeItem, Responsibility
+
+        action_id = item.parent_id if item.kind == ProgrammeItem.Kind.MILESTONE else item.pk
+        item._madina_lead_id = (
+            Responsibility.objects.filter(item_id=action_id, role=Responsibility.Role.ACCOUNTABLE)
+            .values_list("organisation_id", flat=True)
+            .first()
+        )
+    return item._madina_lead_id
+
+
+def _item_space(item):
+    return item.programme.space if item is not None else None
+
+
+@rules.predicate
+def is_editor_of_item_space(user, item) -> bool:
+    return is_space_editor(user, _item_space(item))
+
+
+_EDITING_ROLES = {Membership.Role.ADMIN, Membership.Role.MEMBER}
+
+
+@rules.predicate
+def works_for_the_lead(user, item) -> bool:
+    lead = lead_organisation_id(item)
+    if lead is None:
+        return False
+    return _roles(user).get(lead) in _EDITING_ROLES
+
+
+@rules.predicate
+def works_for_the_reviewer(user, review) -> bool:
+    if review is None:
+        return False
+    return _roles(user).get(review.organisation_id) in _EDITING_ROLES
+
+
+rules.add_perm("coordination.change_programmes", is_coordinator | is_space_editor)
+rules.add_perm(
+    "coordination.update_item_status",
+    is_coordinator | is_editor_of_item_space | works_for_the_lead,
+)
+rules.add_perm("coordination.answer_review", works_for_the_reviewer)
+
+
+@rules.predicate
+def named_in_matrix(user, item) -> bool:
+    """One of the user's organisations has a role in the action (or the milestone's action)."""
+    if item is None or item.pk is None:
+        return False
+    from madina.coordination.models import ProgrammeItem, Responsibility
+
+    action_id = item.parent_id if item.kind == ProgrammeItem.Kind.MILESTONE else item.pk
+    return Responsibility.objects.filter(
+        item_id=action_id, organisation_id__in=organisation_ids(user)
+    ).exists()
+
+
+@rules.predicate
+def sees_item_space_content(user, item) -> bool:
+    return item is not None and user.has_perm("coordination.view_space_content", _item_space(item))
+
+
+# An action is seen by whoever sees its space's content, and by the organisations its matrix
+# names (a lead from outside a private space must still see and update what it leads).
+rules.add_perm("coordination.view_item", sees_item_space_content | named_in_matrix)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from madina.actors.selectors import audit_rows
-from madina.coordination import selectors, services
+from madina.coordination import programme_selectors, selectors, services
 from madina.coordination.forms import (
     CloseForm,
     EndMemberForm,
@@ -53,6 +53,7 @@ def space_detail(request, pk: int):
     parent = space.parent
     if parent is not None and not user.has_perm("coordination.view_space", parent):
         parent = None
+    programmes = programme_selectors.space_programmes(user, space)
     return render(
         request,
         "coordination/space_detail.html",
@@ -69,6 +70,14 @@ def space_detail(request, pk: int):
             "can_manage_members": user.has_perm("coordination.manage_members", space),
             "can_manage_roles": user.has_perm("coordination.manage_roles", space),
             "can_see_audit": user.has_perm("coordination.view_space_audit", space),
+            "programmes": programmes,
+            "overdue_count": (
+                programme_selectors.overdue_items(space).count() if programmes is not None else 0
+            ),
+            "can_add_programme": user.has_perm("coordination.change_programmes", space)
+            and not space.is_closed,
+            "can_plan_meeting": user.has_perm("meetings.add_meeting", space)
+            and not space.is_closed,
         },
     )
 

@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("organisations/", include("madina.actors.urls")),
     path("initiatives/", include("madina.initiatives.urls")),
     path("spaces/", include("madina.coordination.urls")),
+    path("meetings/", include("madina.meetings.urls")),
     path("data/", include("madina.interop.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

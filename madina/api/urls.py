@@ -7,4 +7,5 @@ urlpatterns = [
     path("", include("madina.actors.api")),
     path("", include("madina.initiatives.api")),
     path("", include("madina.coordination.api")),
+    path("", include("madina.meetings.api")),
 ]

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "madina.actors",
     "madina.initiatives",
     "madina.coordination",
+    "madina.meetings",
     "madina.interop",
     "madina.api",
     "django.contrib.admin",
@@ -167,6 +168,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Uploads larger than that wait in a temporary file until a form has checked them: keep it in our
+# own folder, readable by the platform's user only (an attachment may belong to a case file).
+FILE_UPLOAD_TEMP_DIR = env_str("FILE_UPLOAD_TEMP_DIR", str(VAR_DIR / "uploads-in-progress"))
+Path(FILE_UPLOAD_TEMP_DIR).mkdir(mode=0o700, parents=True, exist_ok=True)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -209,6 +216,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Map tiles: none by default (communes are drawn as points on a plain background). A deployment
 # that hosts its own tile server names it here, and the CSP admits that origin only.
+# The platform's address as people reach it (https://madina.example.org), for links in e-mails;
+# without it, e-mails carry paths only.
+MADINA_BASE_URL = env_str("MADINA_BASE_URL", "")
 MADINA_TILE_URL = env_str("MADINA_TILE_URL", "")
 MADINA_TILE_ATTRIBUTION = env_str("MADINA_TILE_ATTRIBUTION", "")
 
@@ -252,12 +262,22 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "0.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Choice sets that share a field name get names of their own; the first two keep the names
-    # they had before coordination spaces came.
+    # they had before coordination spaces came, StatusEnum the one it had before meetings came.
     "ENUM_NAME_OVERRIDES": {
         "TypeEnum": "madina.actors.models.Organisation.Type",
         "VisibilityEnum": "madina.initiatives.models.Initiative.Visibility",
         "SpaceTypeEnum": "madina.coordination.models.Space.Type",
         "SpaceVisibilityEnum": "madina.coordination.models.Space.Visibility",
+        "StatusEnum": "madina.initiatives.models.Initiative.Status",
+        "MeetingTypeEnum": "madina.meetings.models.Meeting.Type",
+        "MeetingModeEnum": "madina.meetings.models.Meeting.Mode",
+        "MeetingStatusEnum": "madina.meetings.models.Meeting.Status",
+        "RecommendationStateEnum": "madina.meetings.models.Recommendation.State",
+        "RecommendationPriorityEnum": "madina.meetings.models.Recommendation.Priority",
+        "ProgrammeKindEnum": "madina.coordination.models.Programme.Kind",
+        "ProgrammeStatusEnum": "madina.coordination.models.Programme.Status",
+        "ProgrammeItemKindEnum": "madina.coordination.models.ProgrammeItem.Kind",
+        "ProgrammeItemStatusEnum": "madina.coordination.models.ProgrammeItem.Status",
     },
 }
 

@@ -1,0 +1,27 @@
+"""The seed's consultation meeting loads with the demo, once, through the services."""
+
+import pytest
+from django.core.management import call_command
+
+from madina.core.models import AuditEvent
+from madina.meetings.models import Meeting, Recommendation, RecommendationUpdate, Speaker
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_seed_meeting_loads_once(settings):
+    settings.DEBUG = True
+    call_command("madina_setup", demo=True, verbosity=0)
+    meeting = Meeting.objects.get()
+    assert meeting.type == "consultation" and meeting.space.type == "local_cso"
+    assert meeting.sessions.count() == 2
+    assert Speaker.objects.filter(session__meeting=meeting).count() == 4
+    assert meeting.agenda_items.filter(parent__isnull=False).count() == 2
+    assert meeting.attendance.count() == 10 and meeting.minutes.is_published
+    assert Recommendation.objects.filter(meeting=meeting).count() == 5
+    states = set(Recommendation.objects.values_list("state", flat=True))
+    assert {"adopted", "in_progress", "partly_implemented", "rejected"} <= states
+    counts = (RecommendationUpdate.objects.count(), AuditEvent.objects.count())
+    call_command("madina_setup", demo=True, verbosity=0)
+    assert Meeting.objects.count() == 1
+    assert (RecommendationUpdate.objects.count(), AuditEvent.objects.count()) == counts

@@ -14,6 +14,7 @@ from django.utils.translation import pgettext_lazy
 from madina.actors.models import _localised
 from madina.core.models import TimeStampedModel
 from madina.core.text import search_text
+from madina.core.uploads import EVIDENCE_KINDS, MIB, RandomFileName, UploadValidator
 
 
 class Space(TimeStampedModel):
@@ -548,3 +549,55 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item} — {self.kind} {self.due_date}"
+
+
+# The largest evidence file an action or milestone accepts (docs/decisions/0016).
+EVIDENCE_MAX_BYTES = 10 * MIB
+
+
+class ItemEvidence(models.Model):
+    """A file that shows an action or milestone was carried out: a report, a photo, a table.
+
+    Stored under a random name (``RandomFileName``) and served only through
+    ``coordination:evidence_download`` after the reader is authorised, never from /media/.
+    """
+
+    item = models.ForeignKey(
+        ProgrammeItem,
+        verbose_name=_("action or milestone"),
+        on_delete=models.PROTECT,
+        related_name="evidence",
+    )
+    file = models.FileField(
+        _("file"),
+        max_length=255,
+        upload_to=RandomFileName("evidence/actions"),
+        validators=[UploadValidator(kinds=EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES)],
+    )
+    original_name = models.CharField(_("name of the file"), max_length=255)
+    content_type = models.CharField(_("type of file"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("added on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("coordination:evidence_download", kwargs={"pk": self.pk})
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")

@@ -7,7 +7,12 @@ from django.utils.translation import gettext_lazy as _
 
 from madina.actors.models import FocalPerson, Organisation
 from madina.coordination.forms import DATE_INPUT
-from madina.coordination.models import Programme, ProgrammeItem, Responsibility
+from madina.coordination.models import (
+    EVIDENCE_MAX_BYTES,
+    Programme,
+    ProgrammeItem,
+    Responsibility,
+)
 from madina.coordination.programme_services import (
     DUE_BEFORE_START,
     ITEM_FIELDS,
@@ -16,6 +21,7 @@ from madina.coordination.programme_services import (
     PROGRAMME_FIELDS,
 )
 from madina.core.forms import BootstrapMixin
+from madina.core.uploads import EVIDENCE_KINDS, EvidenceFileField
 from madina.initiatives.selectors import visible_initiatives
 
 
@@ -151,4 +157,22 @@ class ReviewForm(BootstrapMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Needed when you ask for changes: say what is missing."),
+    )
+
+
+class EvidenceForm(BootstrapMixin, forms.Form):
+    """A file that shows the work was done; photos lose their metadata (GPS position) here."""
+
+    file = EvidenceFileField(
+        label=_("file"),
+        kinds=EVIDENCE_KINDS,
+        max_bytes=EVIDENCE_MAX_BYTES,
+        strip_metadata=True,
+    )
+    title = forms.CharField(
+        label=_("title"),
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs={"dir": "auto"}),
+        help_text=_("What the file shows, if its name does not say it."),
     )

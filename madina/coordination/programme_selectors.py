@@ -12,11 +12,13 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from madina.accounts.rules import is_coordinator, organisation_ids
 from madina.coordination.models import (
+    ItemEvidence,
     Programme,
     ProgrammeItem,
     Responsibility,
@@ -369,3 +371,25 @@ def lead_of_item(item: ProgrammeItem):
         .first()
     )
     return lead.organisation if lead else None
+
+
+# --- Evidence files -----------------------------------------------------------------------------
+
+
+def item_evidence(item: ProgrammeItem) -> QuerySet[ItemEvidence]:
+    """The item's evidence files, newest first."""
+    return item.evidence.order_by("-uploaded_at", "-pk")
+
+
+def evidence_get_for_user(user, pk: int, *, perm: str | None = None) -> ItemEvidence:
+    """The evidence file ``pk`` if ``user`` sees its item (else 404) and, when ``perm`` is given
+    (``coordination.remove_evidence``), may do it (else 403)."""
+    evidence = get_object_or_404(
+        ItemEvidence.objects.select_related("item__programme__space"), pk=pk
+    )
+    visible = user.has_perm("coordination.view_item", evidence.item)
+    if not visible:
+        raise Http404
+    if perm is not None:
+        require(user, perm, evidence)
+    return evidence

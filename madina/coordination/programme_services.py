@@ -3,7 +3,9 @@
 Keyword-only and atomic like ``services.py``: each function checks the rule, validates (a
 translated ``ValidationError``, per field), writes, records an ``AuditEvent`` and, once the
 transaction commits, e-mails whom the responsibility matrix names. When it refuses, nothing is
-written and nobody is told. See docs/decisions/0014.
+written and nobody is told. Changes of an item's status, due date or title are also announced to
+other apps by the ``coordination.signals.item_changed`` signal after the commit. See
+docs/decisions/0014.
 
 What each letter of the matrix does:
 - the *accountable* organisation (exactly one per action) updates the action's status;
@@ -33,6 +35,7 @@ from madina.coordination.models import (
     Space,
 )
 from madina.coordination.services import _add, _refuse_if_closed, _unknown_keys
+from madina.coordination.signals import send_item_changed
 from madina.core.audit import record, snapshot
 from madina.core.models import AuditEvent
 from madina.initiatives.selectors import visible_initiatives
@@ -265,6 +268,7 @@ def item_update(*, actor, item: ProgrammeItem, data: Mapping[str, Any]) -> Progr
     after = _item_snapshot(item)
     record(actor=actor, action=AuditEvent.Action.UPDATE, instance=item, before=before, after=after)
     _notify_informed_of_changes(item, before, after)
+    send_item_changed(item=item, actor=actor, before=before, after=after)
     return item
 
 
@@ -503,6 +507,7 @@ def item_set_status(
     record(actor=actor, action=AuditEvent.Action.UPDATE, instance=item, before=before, after=after)
     if before["status"] != after["status"]:
         notifications.status_changed(item)
+    send_item_changed(item=item, actor=actor, before=before, after=after)
     return item
 
 
@@ -545,14 +550,16 @@ def review_answer(
         item_before = _status_snapshot(item)
         _finish(item)
         item.save(update_fields=["status", "status_overridden", "progress", "updated_at"])
+        item_after = _status_snapshot(item)
         record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             instance=item,
             before=item_before,
-            after=_status_snapshot(item),
+            after=item_after,
         )
         notifications.status_changed(item)
+        send_item_changed(item=item, actor=actor, before=item_before, after=item_after)
     return review
 
 
@@ -577,14 +584,12 @@ def mark_late(*, today: datetime.date | None = None) -> list[ProgrammeItem]:
         before = _status_snapshot(item)
         item.status = Status.LATE
         item.save(update_fields=["status", "updated_at"])
+        after = _status_snapshot(item)
         record(
-            actor=None,
-            action=AuditEvent.Action.UPDATE,
-            instance=item,
-            before=before,
-            after=_status_snapshot(item),
+            actor=None, action=AuditEvent.Action.UPDATE, instance=item, before=before, after=after
         )
         notifications.status_changed(item)
+        send_item_changed(item=item, actor=None, before=before, after=after)
     return items
 
 

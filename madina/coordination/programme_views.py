@@ -28,6 +28,11 @@ from madina.core.forms import add_service_errors
 from madina.core.pdf import pdf_response, render_pdf
 
 CHANGE = "coordination.change_programmes"
+REMOVE_EVIDENCE = "coordination.remove_evidence"
+
+
+def _open(programme: Programme) -> bool:
+    return not programme.space.is_closed and programme.status != Programme.Status.CLOSED
 
 
 def _can_change(user, programme: Programme) -> bool:
@@ -262,6 +267,13 @@ def item_detail(request, pk: int):
             "can_change": _can_change(user, programme),
             "can_update_status": item.is_tracked
             and user.has_perm("coordination.update_item_status", item),
+            "can_add_evidence": item.is_tracked
+            and _open(programme)
+            and user.has_perm("coordination.add_evidence", item),
+            "evidence_rows": [
+                (evidence, _open(programme) and user.has_perm(REMOVE_EVIDENCE, evidence))
+                for evidence in selectors.item_evidence(item)
+            ],
         },
     )
 

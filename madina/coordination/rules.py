@@ -193,3 +193,35 @@ def sees_item_space_content(user, item) -> bool:
 # An action is seen by whoever sees its space's content, and by the organisations its matrix
 # names (a lead from outside a private space must still see and update what it leads).
 rules.add_perm("coordination.view_item", sees_item_space_content | named_in_matrix)
+
+
+# --- Evidence files on actions and milestones -------------------------------------------------
+# Adding one: whoever may update the item's status (its lead's people, read-only excepted) or
+# change the programme (the space's editors and admins, coordinators). Seeing and downloading:
+# whoever sees the item. Removing: the person who added it while they may still add evidence to
+# the item, the space's editors and admins, coordinators.
+
+
+@rules.predicate
+def added_the_evidence(user, evidence) -> bool:
+    return (
+        evidence is not None
+        and user.is_authenticated
+        and evidence.uploaded_by_id == user.pk
+        and user.has_perm("coordination.update_item_status", evidence.item)
+    )
+
+
+@rules.predicate
+def is_editor_of_evidence_space(user, evidence) -> bool:
+    return evidence is not None and is_editor_of_item_space(user, evidence.item)
+
+
+rules.add_perm(
+    "coordination.add_evidence",
+    is_coordinator | is_editor_of_item_space | works_for_the_lead,
+)
+rules.add_perm(
+    "coordination.remove_evidence",
+    is_coordinator | is_editor_of_evidence_space | added_the_evidence,
+)

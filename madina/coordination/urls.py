@@ -1,6 +1,6 @@
 from django.urls import path
 
-from madina.coordination import programme_views, views
+from madina.coordination import evidence_views, programme_views, views
 
 app_name = "coordination"
 P = programme_views
@@ -37,6 +37,9 @@ urlpatterns = [
         "responsibilities/<int:pk>/remove/", P.responsibility_remove, name="responsibility_remove"
     ),
     path("reviews/<int:pk>/", P.review_answer, name="review_answer"),
+    path("items/<int:pk>/evidence/new/", evidence_views.evidence_add, name="evidence_add"),
+    path("evidence/<int:pk>/", evidence_views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/remove/", evidence_views.evidence_remove, name="evidence_remove"),
     path(
         "organisations/<int:pk>/responsibilities/",
         P.organisation_responsibilities,

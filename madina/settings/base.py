@@ -298,5 +298,8 @@ LOGGING = {
         # document (which may name people) must not reach the logs either.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # send_robust logs a failing receiver's exception with its message, which could carry a
+        # record's text; the senders log their own line without it (coordination.signals).
+        "django.dispatch": {"level": "CRITICAL"},
     },
 }

@@ -4,11 +4,12 @@ madina/core/tests/test_translation_coverage.py (records are written in Arabic on
 from __future__ import annotations
 
 import datetime
+import re
 
 import pytest
 
 from madina.actors.tests.factories import FocalPersonFactory, OrganisationFactory
-from madina.coordination.models import ReviewRequest
+from madina.coordination.models import ItemEvidence, ReviewRequest
 from madina.coordination.tests.factories import (
     ItemFactory,
     ProgrammeFactory,
@@ -22,7 +23,11 @@ from madina.core.tests.test_translation_coverage import _LATIN_WORD, _names_out,
 pytestmark = pytest.mark.django_db
 
 # Written the same in French and English, beside the core test's SAME_EVERYWHERE.
-ALSO_SAME = {"action", "Code"}
+# A file's name is shown as it was given.
+EVIDENCE_NAME = "تقرير الورشة.pdf"
+ALSO_SAME = {"action", "Code", EVIDENCE_NAME}
+# File extensions (".pdf, .docx") are written in Latin letters in every language.
+_EXTENSION = re.compile(r"\.[a-z0-9]{2,5}\b")
 
 
 @pytest.fixture
@@ -67,6 +72,14 @@ def programme(cast):
     ResponsibilityFactory(item=action, organisation=consulted, role="consulted", scope="المراجعة")
     ResponsibilityFactory(item=action, organisation=cast.other_organisation, role="informed")
     review = ReviewRequest.objects.create(item=action, organisation=consulted)
+    ItemEvidence.objects.create(
+        item=action,
+        file="evidence/actions/00/00.pdf",
+        original_name=EVIDENCE_NAME,
+        content_type="application/pdf",
+        size=2048,
+        title="تقرير الورشة",
+    )
     return programme, action, lead, review
 
 
@@ -83,6 +96,7 @@ def _pages(cast, programme, action, lead, review):
         ("item", f"/spaces/items/{action.pk}/"),
         ("item edit", f"/spaces/items/{action.pk}/edit/"),
         ("status", f"/spaces/items/{action.pk}/status/"),
+        ("evidence form", f"/spaces/items/{action.pk}/evidence/new/"),
         ("responsibility", f"/spaces/items/{action.pk}/responsibilities/new/"),
         ("responsibility edit", f"/spaces/responsibilities/{lead.pk}/edit/"),
         ("overdue", f"/spaces/{space.pk}/overdue/"),
@@ -108,7 +122,9 @@ def _check(name, browser, path):
         as_other = (texts[language] & texts[other]) - everywhere
         same = as_english | as_other
         assert not same, f"{name} in {language}: untranslated {sorted(same)}"
-    latin = {text for text in texts["ar"] if _LATIN_WORD.search(_names_out(text))}
+    latin = {
+        text for text in texts["ar"] if _LATIN_WORD.search(_EXTENSION.sub("", _names_out(text)))
+    }
     assert not latin, f"{name} in Arabic shows Latin text: {sorted(latin)}"
 
 

@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from madina.actors.models import Organisation, Sector
 from madina.coordination.forms import _area_choices
-from madina.coordination.models import Space
+from madina.coordination.models import ProgrammeItem, Space
 from madina.core.forms import EVERY, BootstrapMixin
+from madina.core.uploads import EVIDENCE_KINDS, EvidenceFileField
 from madina.meetings import selectors, services
 from madina.meetings.models import (
+    FILE_MAX_BYTES,
     AgendaItem,
     Meeting,
     Minutes,
+    MinutesFile,
     Recommendation,
     RecommendationUpdate,
     Session,
@@ -241,6 +244,34 @@ class MinutesForm(BootstrapMixin, forms.ModelForm):
         }
 
 
+class MinutesFileForm(BootstrapMixin, forms.Form):
+    """A document or a photo of the minutes; photos lose their metadata (GPS position)."""
+
+    kind = forms.ChoiceField(
+        label=MinutesFile._meta.get_field("kind").verbose_name,
+        choices=MinutesFile.Kind.choices,
+        initial=MinutesFile.Kind.DOCUMENT,
+        widget=forms.RadioSelect,
+    )
+    file = EvidenceFileField(
+        label=MinutesFile._meta.get_field("file").verbose_name,
+        kinds=EVIDENCE_KINDS,
+        max_bytes=FILE_MAX_BYTES,
+        strip_metadata=True,
+    )
+    title = forms.CharField(
+        label=MinutesFile._meta.get_field("title").verbose_name,
+        required=False,
+        max_length=255,
+        widget=forms.TextInput(attrs=TEXT),
+        help_text=_("What it shows. Do not name people who did not agree to it."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+
 class RecommendationForm(BootstrapMixin, forms.ModelForm):
     state = forms.ChoiceField(
         label=_("state"),
@@ -366,6 +397,13 @@ class UpdateForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2, **TEXT}),
         help_text=_("For example: the decision of the communal council, its number and date."),
     )
+    evidence_file = EvidenceFileField(
+        label=RecommendationUpdate._meta.get_field("evidence_file").verbose_name,
+        required=False,
+        kinds=EVIDENCE_KINDS,
+        max_bytes=FILE_MAX_BYTES,
+        strip_metadata=True,
+    )
 
     def __init__(self, *args, recommendation, **kwargs):
         kwargs.setdefault("initial", {"on": timezone.localdate()})
@@ -388,6 +426,26 @@ class UpdateForm(BootstrapMixin, forms.Form):
         if not state and not (cleaned.get("text") or "").strip():
             self.add_error("text", _("Say what happened."))
         return cleaned
+
+
+class ActionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return f"{obj} — {obj.programme.title} ({obj.programme.space.name})"
+
+
+class ActionLinkForm(BootstrapMixin, forms.Form):
+    """Choose an action, among those the user may see, that carries out the recommendation."""
+
+    action = ActionChoiceField(
+        label=_("action of a programme"),
+        queryset=ProgrammeItem.objects.none(),
+        help_text=_("Only the actions of programmes you may see are offered."),
+    )
+
+    def __init__(self, *args, user, recommendation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].queryset = selectors.linkable_actions(user, recommendation)
+        self.style_widgets()
 
 
 class MeetingFilterForm(BootstrapMixin, forms.Form):

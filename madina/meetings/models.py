@@ -15,6 +15,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madina.core.models import TimeStampedModel
+from madina.core.uploads import EVIDENCE_KINDS, MIB, RandomFileName, UploadValidator
+
+# The largest file a meeting's minutes or a recommendation's update accepts (decision 16).
+FILE_MAX_BYTES = 10 * MIB
 
 
 class Meeting(TimeStampedModel):
@@ -246,11 +250,60 @@ class Minutes(TimeStampedModel):
         return str(self.meeting)
 
 
+class MinutesFile(models.Model):
+    """A document or a photo of the minutes: the slides shown, the attendance sheet's scan, a
+    photo of the room. Stored under a random name and served only through
+    ``meetings:minutes_file`` to those who may read the minutes, never from /media/."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("document")
+        PHOTO = "photo", _("photo")
+
+    minutes = models.ForeignKey(
+        Minutes, verbose_name=_("minutes"), on_delete=models.PROTECT, related_name="files"
+    )
+    kind = models.CharField(_("kind of file"), max_length=16, choices=Kind.choices)
+    file = models.FileField(
+        _("file"),
+        max_length=255,
+        upload_to=RandomFileName("meetings/minutes"),
+        validators=[UploadValidator(kinds=EVIDENCE_KINDS, max_bytes=FILE_MAX_BYTES)],
+    )
+    original_name = models.CharField(_("name of the file"), max_length=255)
+    content_type = models.CharField(_("type of file"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("added on"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("file of the minutes")
+        verbose_name_plural = _("files of the minutes")
+        ordering = ["kind", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or self.original_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:minutes_file", kwargs={"pk": self.pk})
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type.startswith("image/")
+
+
 class Recommendation(TimeStampedModel):
     """A recommendation a meeting ended with, followed until it is implemented or rejected.
 
-    The actions that implement it (coordination programmes, being built) will be linked many to
-    many through a table of this app once they exist: see docs/decisions/0015.
+    The actions that implement it (``coordination.ProgrammeItem`` of kind action) are linked
+    many to many through ``RecommendationAction``; its progress is their average, computed when
+    read (docs/decisions/0018).
     """
 
     class State(models.TextChoices):
@@ -312,6 +365,13 @@ class Recommendation(TimeStampedModel):
     )
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.DRAFT)
     state_justification = models.TextField(_("justification"), blank=True)
+    actions = models.ManyToManyField(
+        "coordination.ProgrammeItem",
+        verbose_name=_("actions that implement it"),
+        through="RecommendationAction",
+        blank=True,
+        related_name="recommendations",
+    )
     is_public = models.BooleanField(
         _("shown on the public tracking page"),
         default=False,
@@ -384,6 +444,16 @@ class RecommendationUpdate(models.Model):
     )
     evidence_url = models.URLField(_("link to the evidence"), blank=True)
     evidence_note = models.TextField(_("where the evidence is"), max_length=2000, blank=True)
+    evidence_file = models.FileField(
+        _("evidence file"),
+        max_length=255,
+        blank=True,
+        upload_to=RandomFileName("evidence/recommendations"),
+        validators=[UploadValidator(kinds=EVIDENCE_KINDS, max_bytes=FILE_MAX_BYTES)],
+    )
+    evidence_file_name = models.CharField(_("name of the file"), max_length=255, blank=True)
+    evidence_content_type = models.CharField(_("type of file"), max_length=100, blank=True)
+    evidence_size = models.PositiveIntegerField(_("size (bytes)"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -402,6 +472,47 @@ class RecommendationUpdate(models.Model):
     def __str__(self) -> str:
         return f"{self.recommendation.code} {self.on}"
 
+    def get_evidence_url(self) -> str:
+        return reverse("meetings:update_evidence", kwargs={"pk": self.pk})
+
     @property
     def changes_state(self) -> bool:
         return bool(self.state_after) and self.state_after != self.state_before
+
+
+class RecommendationAction(models.Model):
+    """A programme's action that carries out (part of) a recommendation."""
+
+    recommendation = models.ForeignKey(
+        Recommendation,
+        verbose_name=_("recommendation"),
+        on_delete=models.CASCADE,
+        related_name="action_links",
+    )
+    action = models.ForeignKey(
+        "coordination.ProgrammeItem",
+        verbose_name=_("action"),
+        on_delete=models.CASCADE,
+        related_name="recommendation_links",
+    )
+    created_at = models.DateTimeField(_("linked on"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("linked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("action implementing a recommendation")
+        verbose_name_plural = _("actions implementing recommendations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "action"], name="one_link_per_recommendation_and_action"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation.code} → {self.action}"

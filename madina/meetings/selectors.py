@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from madina.accounts.rules import is_coordinator, organisation_ids
 from madina.actors.models import Sector
-from madina.coordination.models import Space
+from madina.coordination.models import ProgrammeItem, Space
+from madina.coordination.programme_selectors import Node, lead_of, rollup, visible_items
 from madina.coordination.rules import space_roles
 from madina.coordination.selectors import my_space_ids
 from madina.core.permissions import require
@@ -25,7 +26,9 @@ from madina.meetings.models import (
     Attendance,
     Meeting,
     Minutes,
+    MinutesFile,
     Recommendation,
+    RecommendationAction,
     RecommendationUpdate,
     Session,
     Speaker,
@@ -157,6 +160,41 @@ def minutes_for_user(user, meeting: Meeting) -> Minutes | None:
     return None
 
 
+def minutes_files(minutes: Minutes | None) -> list[MinutesFile]:
+    """The documents and photos of minutes the reader may read (see ``minutes_for_user``)."""
+    return [] if minutes is None else list(minutes.files.all())
+
+
+def minutes_file_get_for_user(user, pk: int, *, perm: str = "meetings.view_meeting") -> MinutesFile:
+    """A file of the minutes for whoever may read those minutes (else 404), and do ``perm`` on
+    the meeting (else 403). Unpublished minutes' files are read only by their editors."""
+    attachment = get_object_or_404(
+        MinutesFile.objects.select_related("minutes__meeting__space"), pk=pk
+    )
+    meeting = attachment.minutes.meeting
+    readable = user.has_perm("meetings.view_meeting", meeting) and (
+        attachment.minutes.is_published
+        or user.has_perm("meetings.view_unpublished_minutes", meeting)
+    )
+    if not readable:
+        raise Http404
+    require(user, perm, meeting)
+    return attachment
+
+
+def update_evidence_get_for_user(user, pk: int) -> RecommendationUpdate:
+    """An update with an evidence file, for whoever may see its recommendation (else 404)."""
+    update = get_object_or_404(
+        RecommendationUpdate.objects.select_related("recommendation__meeting__space").exclude(
+            evidence_file=""
+        ),
+        pk=pk,
+    )
+    if not user.has_perm("meetings.view_recommendation", update.recommendation):
+        raise Http404
+    return update
+
+
 def _recommendations() -> QuerySet[Recommendation]:
     return Recommendation.objects.select_related(
         "meeting__space", "session", "theme"
@@ -248,3 +286,101 @@ def child_get(meeting: Meeting, model, pk: int):
 def themes() -> QuerySet[Sector]:
     """The themes a recommendation may take: the national strategy's programmes."""
     return Sector.objects.filter(parent__isnull=True, is_active=True).order_by("code")
+
+
+# --- Actions that implement a recommendation ---------------------------------------------------
+
+
+@dataclass
+class LinkedAction:
+    action: ProgrammeItem
+    progress: float | None
+    visible: bool = True
+
+    @property
+    def link_id(self) -> int | None:
+        return getattr(self.action, "link_id", None)
+
+    @property
+    def progress_percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress)
+
+    @property
+    def lead(self):
+        return lead_of(self.action)
+
+
+@dataclass
+class Implementation:
+    """A recommendation's actions as ``user`` may see them, and its progress over all of them."""
+
+    rows: list[LinkedAction]
+    hidden: int
+    progress: float | None
+
+    @property
+    def progress_percent(self) -> int | None:
+        return None if self.progress is None else round(self.progress)
+
+
+def action_progress(action: ProgrammeItem) -> float | None:
+    """An action's progress as its programme's tree computes it (milestones prefetched)."""
+    node = Node(item=action, children=[Node(item=child) for child in action.children.all()])
+    return rollup(node, action.programme.rollup)
+
+
+def average_progress(rows: list[LinkedAction]) -> float | None:
+    """The plain average of the actions that are not dropped and have a progress, or None."""
+    counted = [
+        row.progress
+        for row in rows
+        if row.action.status != ProgrammeItem.Status.DROPPED and row.progress is not None
+    ]
+    return sum(counted) / len(counted) if counted else None
+
+
+def _linked_actions() -> QuerySet[ProgrammeItem]:
+    return ProgrammeItem.objects.select_related("programme__space").prefetch_related(
+        "responsibilities__organisation", "children"
+    )
+
+
+def recommendation_progress(recommendation: Recommendation) -> float | None:
+    """The average progress of every action linked to ``recommendation`` (None if none counts)."""
+    actions = _linked_actions().filter(recommendation_links__recommendation=recommendation)
+    return average_progress([LinkedAction(a, action_progress(a)) for a in actions])
+
+
+def implementation(user, recommendation: Recommendation) -> Implementation:
+    """The actions linked to ``recommendation``, in a fixed number of queries.
+
+    Its progress counts every linked action (it is a fact about the recommendation); the rows
+    list only those ``user`` may see (``coordination.view_item``), the others are counted.
+    """
+    actions = list(
+        _linked_actions()
+        .filter(recommendation_links__recommendation=recommendation)
+        .annotate(link_id=F("recommendation_links__pk"))
+        .order_by("programme__title", "code", "pk")
+    )
+    seen = set(
+        visible_items(user).filter(pk__in=[a.pk for a in actions]).values_list("pk", flat=True)
+    )
+    rows = [LinkedAction(a, action_progress(a), a.pk in seen) for a in actions]
+    return Implementation(
+        rows=[row for row in rows if row.visible],
+        hidden=sum(1 for row in rows if not row.visible),
+        progress=average_progress(rows),
+    )
+
+
+def linkable_actions(user, recommendation: Recommendation) -> QuerySet[ProgrammeItem]:
+    """Actions ``user`` may see and that are not linked yet: what the link form offers."""
+    linked = RecommendationAction.objects.filter(recommendation=recommendation).values("action_id")
+    return (
+        visible_items(user)
+        .filter(kind=ProgrammeItem.Kind.ACTION)
+        .exclude(pk__in=linked)
+        .select_related("programme__space")
+        .order_by("programme__space__name_fr", "programme__title", "code", "pk")
+    )

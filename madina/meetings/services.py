@@ -25,20 +25,25 @@ from django.utils.translation import gettext as _
 
 from madina.accounts.models import User
 from madina.actors.models import Organisation
-from madina.coordination.models import Space
+from madina.coordination.models import ProgrammeItem, Space
 from madina.core.audit import record, snapshot
 from madina.core.models import AuditEvent
 from madina.core.tasks import send_email
+from madina.core.uploads import EVIDENCE_KINDS, CheckedUpload, Kind, check_upload
 from madina.meetings.models import (
+    FILE_MAX_BYTES,
     AgendaItem,
     Attendance,
     Meeting,
     Minutes,
+    MinutesFile,
     Recommendation,
+    RecommendationAction,
     RecommendationUpdate,
     Session,
     Speaker,
 )
+from madina.meetings.selectors import recommendation_progress
 from madina.territory.models import Area
 
 State = Recommendation.State
@@ -487,6 +492,87 @@ def minutes_publish(*, actor, meeting: Meeting, publish: bool = True) -> Minutes
     return minutes
 
 
+# --- Documents and photos of the minutes, evidence files ----------------------------------------
+
+
+def _checked(file: Any, *, kinds, key: str) -> CheckedUpload:
+    """``file`` as checked by ``core.uploads`` (photos always lose their metadata)."""
+    if isinstance(file, CheckedUpload):
+        if file.kind not in kinds:
+            raise ValidationError({key: _("Choose a photo: a JPEG, PNG or WebP image.")})
+        return file
+    try:
+        return check_upload(file, kinds=kinds, max_bytes=FILE_MAX_BYTES, strip_metadata=True)
+    except ValidationError as error:
+        raise ValidationError({key: error.messages}) from None
+
+
+FILE_AUDITED = ["minutes", "kind", "title", "original_name", "content_type", "size"]
+
+
+@transaction.atomic
+def minutes_file_add(
+    *, actor, meeting: Meeting, file: Any, kind: str, title: str = ""
+) -> MinutesFile:
+    """Add a document or a photo to the minutes (which must be written first).
+
+    ``file`` is a ``CheckedUpload`` (the form's ``EvidenceFileField``) or an uploaded file,
+    checked here. A photo must be an image; every image is stored without its metadata (EXIF,
+    GPS position). The file reaches storage last, once everything else has been checked.
+    """
+    _check(actor, "meetings.change_meeting", meeting)
+    meeting = _lock_meeting(meeting)
+    minutes = Minutes.objects.filter(meeting=meeting).first()
+    if minutes is None:
+        raise ValidationError(_("Write the minutes before adding documents or photos to them."))
+    if kind not in MinutesFile.Kind.values:
+        raise ValidationError({"kind": _("Choose a document or a photo.")})
+    kinds = (Kind.IMAGE,) if kind == MinutesFile.Kind.PHOTO else EVIDENCE_KINDS
+    checked = _checked(file, kinds=kinds, key="file")
+    attachment = MinutesFile(
+        minutes=minutes,
+        kind=kind,
+        original_name=checked.original_name,
+        content_type=checked.content_type,
+        size=checked.size,
+        title=(title or "").strip(),
+        uploaded_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    attachment.full_clean(exclude=["file", "minutes", "uploaded_by"])
+    attachment.file.save(checked.name, checked, save=False)
+    try:
+        attachment.save()
+        _audit(
+            actor,
+            AuditEvent.Action.CREATE,
+            attachment,
+            meeting,
+            after=snapshot(attachment, FILE_AUDITED),
+        )
+    except BaseException:
+        attachment.file.storage.delete(attachment.file.name)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def minutes_file_remove(*, actor, attachment: MinutesFile) -> None:
+    """Remove a document or photo of the minutes; it leaves storage once that is committed."""
+    attachment = MinutesFile.objects.select_related("minutes__meeting").get(pk=attachment.pk)
+    _check(actor, "meetings.change_meeting", attachment.minutes.meeting)
+    meeting = _lock_meeting(attachment.minutes.meeting)
+    _audit(
+        actor,
+        AuditEvent.Action.DELETE,
+        attachment,
+        meeting,
+        before=snapshot(attachment, FILE_AUDITED),
+    )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
 # --- Recommendations ----------------------------------------------------------------------------
 
 
@@ -609,13 +695,15 @@ def recommendation_add_update(
     justification: str = "",
     evidence_url: str = "",
     evidence_note: str = "",
+    evidence_file: Any = None,
     base_url: str = "",
 ) -> RecommendationUpdate:
     """Record a dated step in a recommendation's follow-up, changing its state if ``state``.
 
     A new state must be allowed from the current one (``TRANSITIONS``); rejecting a
     recommendation or saying it was not implemented needs a justification. Followers are told of a
-    new state by e-mail once the change is committed.
+    new state by e-mail once the change is committed. ``evidence_file`` (a ``CheckedUpload`` or
+    an uploaded file, checked here) is stored last, once everything else has been checked.
     """
     _check(actor, "meetings.change_recommendation", recommendation)
     meeting = _lock_meeting(recommendation.meeting)
@@ -655,15 +743,42 @@ def recommendation_add_update(
         evidence_note=(evidence_note or "").strip(),
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
-    _full_clean(update, errors, exclude=["recommendation", "created_by"])
-    update.save()
-    record(
-        actor=actor,
-        action=AuditEvent.Action.CREATE,
-        instance=update,
-        after=snapshot(update, ["recommendation", "on", "state_before", "state_after"]),
-        organisation_id=meeting.organiser_id,
-    )
+    checked = None
+    if evidence_file is not None:
+        try:
+            checked = _checked(evidence_file, kinds=EVIDENCE_KINDS, key="evidence_file")
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                errors.setdefault(key, []).extend(messages)
+    _full_clean(update, errors, exclude=["recommendation", "created_by", "evidence_file"])
+    if checked is not None:
+        update.evidence_file_name = checked.original_name
+        update.evidence_content_type = checked.content_type
+        update.evidence_size = checked.size
+        update.evidence_file.save(checked.name, checked, save=False)
+    try:
+        update.save()
+        record(
+            actor=actor,
+            action=AuditEvent.Action.CREATE,
+            instance=update,
+            after=snapshot(
+                update,
+                [
+                    "recommendation",
+                    "on",
+                    "state_before",
+                    "state_after",
+                    "evidence_file_name",
+                    "evidence_size",
+                ],
+            ),
+            organisation_id=meeting.organiser_id,
+        )
+    except BaseException:
+        if checked is not None:
+            update.evidence_file.storage.delete(update.evidence_file.name)
+        raise
     if state:
         before = snapshot(recommendation, ["state", "state_justification"])
         recommendation.state = state
@@ -696,6 +811,7 @@ def recommendation_change_state(
     on: datetime.date | None = None,
     evidence_url: str = "",
     evidence_note: str = "",
+    evidence_file: Any = None,
     base_url: str = "",
 ) -> RecommendationUpdate:
     """Move a recommendation to ``state``, recorded as a dated update (see above)."""
@@ -712,8 +828,55 @@ def recommendation_change_state(
         justification=justification,
         evidence_url=evidence_url,
         evidence_note=evidence_note,
+        evidence_file=evidence_file,
         base_url=base_url,
     )
+
+
+# --- Actions that implement a recommendation ---------------------------------------------------
+
+
+def _link_snapshot(link: RecommendationAction) -> dict[str, Any]:
+    return snapshot(link, ["recommendation", "action"])
+
+
+@transaction.atomic
+def recommendation_link_action(
+    *, actor, recommendation: Recommendation, action: ProgrammeItem
+) -> RecommendationAction:
+    """Say that a programme's action carries out the recommendation.
+
+    Only an action the actor may see (``coordination.view_item``) may be linked: an action they
+    cannot see is refused with the same message as a milestone or an axis, so that the refusal
+    tells nothing of it. A rejected recommendation takes no new action.
+    """
+    _check(actor, "meetings.change_recommendation", recommendation)
+    meeting = _lock_meeting(recommendation.meeting)
+    recommendation = Recommendation.objects.select_for_update().get(pk=recommendation.pk)
+    if action.kind != ProgrammeItem.Kind.ACTION or not actor.has_perm(
+        "coordination.view_item", action
+    ):
+        raise ValidationError({"action": _("Choose an action of a programme you may see.")})
+    if recommendation.state == State.REJECTED:
+        raise ValidationError(_("This recommendation was rejected: no action carries it out."))
+    if RecommendationAction.objects.filter(recommendation=recommendation, action=action).exists():
+        raise ValidationError({"action": _("This action is already linked to the recommendation.")})
+    link = RecommendationAction.objects.create(
+        recommendation=recommendation,
+        action=action,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    _audit(actor, AuditEvent.Action.CREATE, link, meeting, after=_link_snapshot(link))
+    return link
+
+
+@transaction.atomic
+def recommendation_unlink_action(*, actor, link: RecommendationAction) -> None:
+    """Say that an action no longer carries out the recommendation (the action stays)."""
+    _check(actor, "meetings.change_recommendation", link.recommendation)
+    meeting = _lock_meeting(link.recommendation.meeting)
+    _audit(actor, AuditEvent.Action.DELETE, link, meeting, before=_link_snapshot(link))
+    link.delete()
 
 
 # --- Followers ----------------------------------------------------------------------------------
@@ -781,3 +944,76 @@ def notify_followers(*, recommendation_id: int, exclude=None, base_url: str = ""
         send_email(subject=subject, body=body, recipients=[user.email])
         sent += 1
     return sent
+
+
+def _action_message(
+    user: User, action: ProgrammeItem, recommendations: list[Recommendation]
+) -> tuple[str, str]:
+    status = ProgrammeItem.Status(action.status).label
+    codes = ", ".join(r.code for r in recommendations)
+    subject = _("An action for %(codes)s is now: %(status)s") % {"codes": codes, "status": status}
+    if user.has_perm("coordination.view_item", action):
+        first = _(
+            "The action “%(action)s” of the programme “%(programme)s”, which carries out "
+            "%(codes)s, is now: %(status)s."
+        ) % {
+            "action": str(action),
+            "programme": action.programme.title,
+            "codes": codes,
+            "status": status,
+        }
+    else:
+        first = _("An action that carries out %(codes)s is now: %(status)s.") % {
+            "codes": codes,
+            "status": status,
+        }
+    lines = [first, ""]
+    base = getattr(settings, "MADINA_BASE_URL", "").rstrip("/")
+    language = translation.get_language()
+    for recommendation in recommendations:
+        progress = recommendation_progress(recommendation)
+        if progress is None:
+            line = _("%(code)s “%(title)s”: no progress measured yet.")
+        else:
+            line = _("%(code)s “%(title)s”: %(progress)s%% done.")
+        lines.append(
+            line
+            % {
+                "code": recommendation.code,
+                "title": recommendation.display_title,
+                "progress": None if progress is None else round(progress),
+            }
+        )
+        lines.append(f"{base}/{language}/meetings/recommendations/{recommendation.pk}/")
+    return subject, "\n".join(lines)
+
+
+def notify_action_followers(*, action_id: int, exclude=None) -> int:
+    """E-mail the followers of the recommendations an action carries out that its status changed.
+
+    A milestone's change counts as its action's (it moves the action's progress). Each follower
+    gets one message, in their language, listing the recommendations they follow among those the
+    action carries out, with each one's progress; the action is named only to those who may see
+    it. Nobody is named, no reason or comment is quoted.
+    """
+    action = ProgrammeItem.objects.select_related("programme", "parent").get(pk=action_id)
+    if action.kind == ProgrammeItem.Kind.MILESTONE and action.parent is not None:
+        action = action.parent
+    recommendations = list(
+        Recommendation.objects.filter(action_links__action=action)
+        .select_related("meeting")
+        .prefetch_related("addressees")
+        .order_by("meeting_id", "number")
+    )
+    by_user: dict[int, tuple[User, list[Recommendation]]] = {}
+    exclude_pk = getattr(exclude, "pk", None)
+    for recommendation in recommendations:
+        for user in followers(recommendation):
+            if user.pk != exclude_pk:
+                by_user.setdefault(user.pk, (user, []))[1].append(recommendation)
+    for user, followed in by_user.values():
+        language = user.preferred_language or settings.LANGUAGE_CODE
+        with translation.override(language):
+            subject, body = _action_message(user, action, followed)
+        send_email(subject=subject, body=body, recipients=[user.email])
+    return len(by_user)

@@ -33,6 +33,12 @@ urlpatterns = [
     path("<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
     path("<int:pk>/minutes/", views.minutes_edit, name="minutes_edit"),
     path("<int:pk>/minutes/publish/", views.minutes_publish, name="minutes_publish"),
+    path("<int:pk>/minutes/files/new/", views.minutes_file_add, name="minutes_file_add"),
+    path("minutes/files/<int:pk>/", views.minutes_file, name="minutes_file"),
+    path("minutes/files/<int:pk>/remove/", views.minutes_file_remove, name="minutes_file_remove"),
+    path(
+        "recommendations/updates/<int:pk>/evidence/", views.update_evidence, name="update_evidence"
+    ),
     path(
         "<int:pk>/recommendations/new/",
         views.recommendation_create,
@@ -48,6 +54,16 @@ urlpatterns = [
         "recommendations/<int:pk>/follow-up/",
         views.recommendation_add_update,
         name="recommendation_add_update",
+    ),
+    path(
+        "recommendations/<int:pk>/actions/link/",
+        views.recommendation_link_action,
+        name="recommendation_link_action",
+    ),
+    path(
+        "recommendations/<int:pk>/actions/<int:link_pk>/unlink/",
+        views.recommendation_unlink_action,
+        name="recommendation_unlink_action",
     ),
     path(
         "spaces/<int:space_pk>/recommendations/",

@@ -6,8 +6,8 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -16,12 +16,15 @@ from madina.actors.models import Organisation
 from madina.coordination.models import Space
 from madina.coordination.selectors import visible_spaces
 from madina.core.forms import add_service_errors
+from madina.core.uploads import content_type_for
 from madina.meetings import calendar, selectors, services
 from madina.meetings.forms import (
+    ActionLinkForm,
     AgendaItemForm,
     AttendanceFormSet,
     MeetingFilterForm,
     MeetingForm,
+    MinutesFileForm,
     MinutesForm,
     RecommendationFilterForm,
     RecommendationForm,
@@ -30,7 +33,7 @@ from madina.meetings.forms import (
     UpdateForm,
     attendance_initial,
 )
-from madina.meetings.models import AgendaItem, Minutes, Session, Speaker
+from madina.meetings.models import AgendaItem, Minutes, RecommendationAction, Session, Speaker
 
 PAGE_SIZE = 20
 
@@ -96,6 +99,7 @@ def meeting_detail(request, pk: int):
     user = request.user
     meeting = selectors.meeting_get_for_user(user, pk, for_display=True)
     can_edit = user.has_perm("meetings.change_meeting", meeting) and not meeting.space.is_closed
+    minutes = selectors.minutes_for_user(user, meeting)
     return render(
         request,
         "meetings/meeting_detail.html",
@@ -105,7 +109,8 @@ def meeting_detail(request, pk: int):
             "agenda": selectors.agenda_rows(meeting),
             "sessions": selectors.sessions_with_speakers(meeting),
             "attendance": selectors.attendance_table(meeting),
-            "minutes": selectors.minutes_for_user(user, meeting),
+            "minutes": minutes,
+            "minutes_files": selectors.minutes_files(minutes),
             "recommendations": selectors.meeting_recommendations(meeting),
             "can_edit": can_edit,
         },
@@ -317,6 +322,79 @@ def minutes_publish(request, pk: int):
     return redirect(f"{meeting.get_absolute_url()}#minutes")
 
 
+def _serve(file, *, name: str) -> FileResponse:
+    """A stored file, after the caller authorised the reader: the registry's type, nosniff, and
+    as an attachment unless it is an image (decision 16). Never from /media/."""
+    content_type = content_type_for(file.name)
+    response = FileResponse(
+        file.open("rb"),
+        as_attachment=not content_type.startswith("image/"),
+        filename=name,
+        content_type=content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def minutes_file_add(request, pk: int):
+    meeting = _editable(request, pk)
+    form = MinutesFileForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_file_add(
+                actor=request.user,
+                meeting=meeting,
+                file=form.cleaned_data["file"],
+                kind=form.cleaned_data["kind"],
+                title=form.cleaned_data["title"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The file has been added to the minutes."))
+            return redirect(f"{meeting.get_absolute_url()}#minutes")
+    return _form_page(
+        request,
+        meeting=meeting,
+        form=form,
+        title=_("Add a document or a photo to the minutes"),
+        form_id="minutes-file-form",
+    )
+
+
+@login_required
+@require_GET
+def minutes_file(request, pk: int):
+    attachment = selectors.minutes_file_get_for_user(request.user, pk)
+    return _serve(attachment.file, name=attachment.original_name)
+
+
+@login_required
+@require_POST
+def minutes_file_remove(request, pk: int):
+    attachment = selectors.minutes_file_get_for_user(
+        request.user, pk, perm="meetings.change_meeting"
+    )
+    meeting = attachment.minutes.meeting
+    try:
+        services.minutes_file_remove(actor=request.user, attachment=attachment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The file has been removed from the minutes."))
+    return redirect(f"{meeting.get_absolute_url()}#minutes")
+
+
+@login_required
+@require_GET
+def update_evidence(request, pk: int):
+    update = selectors.update_evidence_get_for_user(request.user, pk)
+    return _serve(update.evidence_file, name=update.evidence_file_name)
+
+
 # --- Recommendations ----------------------------------------------------------------------------
 
 
@@ -364,8 +442,57 @@ def recommendation_detail(request, pk: int):
             "can_edit": can_edit,
             "update_form": UpdateForm(recommendation=recommendation) if can_edit else None,
             "is_public": selectors.is_public(recommendation),
+            "implementation": selectors.implementation(user, recommendation),
+            "link_form": (
+                ActionLinkForm(user=user, recommendation=recommendation) if can_edit else None
+            ),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recommendation_link_action(request, pk: int):
+    recommendation = selectors.recommendation_get_for_user(
+        request.user, pk, perm="meetings.change_recommendation"
+    )
+    form = ActionLinkForm(request.POST or None, user=request.user, recommendation=recommendation)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_link_action(
+                actor=request.user,
+                recommendation=recommendation,
+                action=form.cleaned_data["action"],
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("The action is linked to the recommendation."))
+            return redirect(f"{recommendation.get_absolute_url()}#actions")
+    return _form_page(
+        request,
+        meeting=recommendation.meeting,
+        form=form,
+        title=_("Link an action to recommendation %(code)s") % {"code": recommendation.code},
+        form_id="link-form",
+        extra={"subtitle": recommendation.display_title, "recommendation": recommendation},
+    )
+
+
+@login_required
+@require_POST
+def recommendation_unlink_action(request, pk: int, link_pk: int):
+    recommendation = selectors.recommendation_get_for_user(
+        request.user, pk, perm="meetings.change_recommendation"
+    )
+    link = get_object_or_404(
+        RecommendationAction.objects.select_related("recommendation__meeting"),
+        pk=link_pk,
+        recommendation=recommendation,
+    )
+    services.recommendation_unlink_action(actor=request.user, link=link)
+    messages.success(request, _("The action is no longer linked to the recommendation."))
+    return redirect(f"{recommendation.get_absolute_url()}#actions")
 
 
 @login_required
@@ -401,7 +528,7 @@ def recommendation_add_update(request, pk: int):
     recommendation = selectors.recommendation_get_for_user(
         request.user, pk, perm="meetings.change_recommendation"
     )
-    form = UpdateForm(request.POST or None, recommendation=recommendation)
+    form = UpdateForm(request.POST or None, request.FILES or None, recommendation=recommendation)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -414,6 +541,7 @@ def recommendation_add_update(request, pk: int):
                 on=data["on"],
                 evidence_url=data["evidence_url"],
                 evidence_note=data["evidence_note"],
+                evidence_file=data["evidence_file"],
                 base_url=_base_url(request),
             )
         except ValidationError as error:

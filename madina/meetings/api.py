@@ -19,7 +19,7 @@ from rest_framework.response import Response
 
 from madina.actors.models import Organisation, Sector
 from madina.coordination.models import Space
-from madina.meetings import selectors, services
+from madina.meetings import registration_selectors, selectors, services
 from madina.meetings.models import Meeting, Recommendation, RecommendationUpdate
 
 # --- Serializers --------------------------------------------------------------------------------
@@ -345,8 +345,30 @@ class RecommendationStateApi(GenericAPIView):
         )
 
 
+class PlacesOutputSerializer(serializers.Serializer):
+    capacity = serializers.IntegerField(allow_null=True)
+    places_left = serializers.IntegerField(source="left", allow_null=True)
+
+
+class MeetingPlacesApi(GenericAPIView):
+    serializer_class = PlacesOutputSerializer
+    queryset = Meeting.objects.none()
+
+    @extend_schema(
+        operation_id="meetings_places",
+        summary="How many places a meeting has and how many are left (null: no limit)",
+        responses={200: PlacesOutputSerializer, 404: _ERRORS[404]},
+    )
+    def get(self, request, pk: int):
+        meeting = selectors.meeting_get_for_user(
+            request.user, pk, perm="meetings.view_places", visible_perm="meetings.view_places"
+        )
+        return Response(PlacesOutputSerializer(registration_selectors.places(meeting)).data)
+
+
 urlpatterns = [
     path("meetings/", MeetingListApi.as_view(), name="meetings-api-list"),
+    path("meetings/<int:pk>/places/", MeetingPlacesApi.as_view(), name="meetings-api-places"),
     path("meetings/<int:pk>/", MeetingDetailApi.as_view(), name="meetings-api-detail"),
     path("recommendations/", RecommendationListApi.as_view(), name="recommendations-api-list"),
     path(

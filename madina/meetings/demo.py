@@ -5,10 +5,13 @@ for migration, organised by the association that runs the Al-Madina project: two
 reviewing experiences of bringing migration into local policies, ending in recommendations. The
 demo gives it an agenda, its two sessions with speakers named by their role (the report names a
 private person; the demo names nobody), invented attendance counts, published minutes and five
-recommendations taken from the report's conclusions, at various stages of their follow-up.
+recommendations taken from the report's conclusions, at various stages of their follow-up. It
+also had 80 places (10 reserved), invitations to the space's members and two organisations from
+outside it, and a few registrations and a refusal answered in the weeks before (no e-mail sent).
 
 Everything is written through the services (validation, audit trail), like the pages. Loading is
-idempotent: the meeting is found again by its space and title, and is written whole or not at all.
+idempotent: the meeting is found again by its space and title, and is written whole or not at all;
+a meeting loaded before registration existed gets its places and invitations on the next load.
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ from madina.actors.models import Organisation, Sector
 from madina.coordination.models import Space
 from madina.core import demo as core_demo
 from madina.core.demo import DemoDataError
-from madina.meetings import services
+from madina.meetings import registration_services, services
 from madina.meetings.models import Meeting
 from madina.territory.models import Area
 
@@ -222,13 +225,21 @@ def _organisations() -> dict[str, Organisation]:
 
 @transaction.atomic
 def meetings_demo_load() -> int:
-    """Create the seed's meeting if it is missing; return how many meetings were created."""
+    """Create the seed's meeting if it is missing, and its invitations and registrations if
+    they are missing; return how many meetings were created."""
     actor = User.objects.filter(email__iexact=ACTOR).first()
     space = Space.objects.filter(name_fr=CSO_SPACE).first()
     if actor is None or space is None:
         raise DemoDataError("The demo spaces are missing: load the coordination demo first.")
-    if Meeting.objects.filter(space=space, title=TITLE).exists():
+    meeting = Meeting.objects.filter(space=space, title=TITLE).first()
+    if meeting is not None:
+        _registrations_load(actor, meeting)
         return 0
+    _meeting_load(actor, space)
+    return 1
+
+
+def _meeting_load(actor: User, space: Space) -> None:
     organisations = _organisations()
     nador = Area.objects.filter(code=core_demo.NADOR).first()
     sectors = Sector.objects.in_bulk({spec[4] for spec in RECOMMENDATIONS}, field_name="code")
@@ -318,4 +329,81 @@ def meetings_demo_load() -> int:
                 justification=justification,
                 on=day + datetime.timedelta(days=days),
             )
-    return 1
+    _registrations_load(actor, meeting)
+
+
+# Invitations of the seed meeting (the space's members, plus two organisations from outside it),
+# answered before the meeting: (organisation, who answers, days before the meeting, registration
+# or None to decline). The migrant-led collective may use the reserved places.
+CAPACITY, RESERVED = 80, 10
+OUTSIDE_INVITED = ["commune-beni-ansar", "direction-education"]
+RESERVED_FOR = ["ccsn"]
+ANSWERS = [
+    ("afsr", "afsr.member@example.org", 12, {"women": 3, "men": 2, "childcare_places": 2}),
+    (
+        "aeas",
+        "aeas.admin@example.org",
+        10,
+        {"women": 2, "men": 2, "interpretation": {"es": 1}, "wheelchair_access": True},
+    ),
+    (
+        "ccsn",
+        "ccsn.admin@example.org",
+        8,
+        {
+            "women": 2,
+            "men": 3,
+            "other": 1,
+            "interpretation": {"fr": 4, "en": 2},
+            "childcare_places": 3,
+        },
+    ),
+    ("aoda", "aoda.admin@example.org", 6, None),
+]
+
+
+def _registrations_load(actor: User, meeting: Meeting) -> None:
+    """Places, invitations and a few answers on the seed meeting, if it has no invitations."""
+    if meeting.invitations.exists():
+        return
+    organisations = _organisations()
+    tz = ZoneInfo("Africa/Casablanca")
+    day = timezone.localtime(meeting.starts_at, tz)
+    if meeting.capacity is None:
+        services.meeting_update(
+            actor=actor,
+            meeting=meeting,
+            data={"capacity": CAPACITY, "reserved_places": RESERVED},
+        )
+    members = [
+        m.organisation for m in meeting.space.members.current().select_related("organisation")
+    ]
+    reserved = [organisations[key] for key in RESERVED_FOR]
+    registration_services.invitations_send(
+        actor=actor,
+        meeting=meeting,
+        organisations=[o for o in members if o not in reserved]
+        + [organisations[key] for key in OUTSIDE_INVITED],
+        notify=False,
+        now=day - datetime.timedelta(days=21),
+    )
+    registration_services.invitations_send(
+        actor=actor,
+        meeting=meeting,
+        organisations=reserved,
+        uses_reserved_places=True,
+        notify=False,
+        now=day - datetime.timedelta(days=21),
+    )
+    for key, email, days_before, registration in ANSWERS:
+        person = User.objects.filter(email__iexact=email).first()
+        if person is None:
+            raise DemoDataError(f"Demo user missing: {email} (load the demo first)")
+        invitation = meeting.invitations.get(organisation=organisations[key])
+        when = day - datetime.timedelta(days=days_before)
+        if registration is None:
+            registration_services.invitation_decline(actor=person, invitation=invitation, now=when)
+        else:
+            registration_services.registration_save(
+                actor=person, invitation=invitation, data=registration, now=when
+            )

@@ -16,11 +16,13 @@ from madina.meetings import selectors, services
 from madina.meetings.models import (
     FILE_MAX_BYTES,
     AgendaItem,
+    Invitation,
     Meeting,
     Minutes,
     MinutesFile,
     Recommendation,
     RecommendationUpdate,
+    Registration,
     Session,
     Speaker,
 )
@@ -79,6 +81,9 @@ class MeetingForm(BootstrapMixin, forms.ModelForm):
         self.fields["commune"].widget.choices = [("", "—"), *_area_choices(communes)]
         self.fields["organiser"].queryset = _organisations()
         self.fields["co_organisers"].queryset = _organisations()
+        self.fields["reserved_places"].required = False
+        for name in ("capacity", "reserved_places"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
         self.style_widgets()
 
     def clean(self):
@@ -214,12 +219,30 @@ AttendanceFormSet = forms.formset_factory(
 
 
 def attendance_initial(meeting: Meeting) -> list[dict]:
-    """One row per organisation already counted, then the space's members not yet counted."""
+    """One row per organisation already counted; then, for check-in, each registered
+    organisation with the people it registered; then the space's members not yet counted."""
     rows = [
         {"organisation": row.organisation, "women": row.women, "men": row.men, "other": row.other}
         for row in meeting.attendance.select_related("organisation")
     ]
     counted = {row["organisation"].pk for row in rows}
+    registrations = Registration.objects.filter(
+        invitation__meeting=meeting, invitation__state=Invitation.State.ACCEPTED
+    ).select_related("invitation__organisation")
+    for registration in registrations.order_by(
+        "invitation__organisation__name_fr", "invitation__organisation__name_ar"
+    ):
+        organisation = registration.invitation.organisation
+        if organisation.pk not in counted:
+            counted.add(organisation.pk)
+            rows.append(
+                {
+                    "organisation": organisation,
+                    "women": registration.women,
+                    "men": registration.men,
+                    "other": registration.other,
+                }
+            )
     expected = [meeting.organiser, *meeting.co_organisers.all()]
     expected += [
         m.organisation for m in meeting.space.members.current().select_related("organisation")

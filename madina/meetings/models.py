@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from madina.core.models import TimeStampedModel
@@ -77,6 +77,22 @@ class Meeting(TimeStampedModel):
         blank=True,
         related_name="co_organised_meetings",
     )
+    # Registration (docs/decisions/0019): how many people the room holds, and how many of those
+    # places are kept for the invitations marked as using reserved places.
+    capacity = models.PositiveIntegerField(
+        _("places"),
+        null=True,
+        blank=True,
+        help_text=_("How many people the room holds. Leave empty for no limit."),
+    )
+    reserved_places = models.PositiveIntegerField(
+        _("reserved places"),
+        default=0,
+        help_text=_(
+            "Places kept for the invited organisations you mark, such as migrants' associations "
+            "or speakers. At most the number of places."
+        ),
+    )
 
     class Meta:
         verbose_name = _("meeting")
@@ -86,7 +102,12 @@ class Meeting(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_it_starts",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(capacity__isnull=True, reserved_places=0)
+                | models.Q(reserved_places__lte=models.F("capacity")),
+                name="meeting_reserved_places_within_capacity",
+            ),
         ]
         indexes = [models.Index(fields=["space", "starts_at"])]
 
@@ -307,18 +328,24 @@ class Recommendation(TimeStampedModel):
     """
 
     class State(models.TextChoices):
-        DRAFT = "draft", _("draft")
-        ADOPTED = "adopted", _("adopted")
-        IN_PROGRESS = "in_progress", _("in progress")
-        IMPLEMENTED = "implemented", _("implemented")
-        PARTLY_IMPLEMENTED = "partly_implemented", _("partly implemented")
-        NOT_IMPLEMENTED = "not_implemented", _("not implemented")
-        REJECTED = "rejected", _("rejected")
+        DRAFT = "draft", pgettext_lazy("state of a recommendation", "draft")
+        ADOPTED = "adopted", pgettext_lazy("state of a recommendation", "adopted")
+        IN_PROGRESS = "in_progress", pgettext_lazy("state of a recommendation", "in progress")
+        IMPLEMENTED = "implemented", pgettext_lazy("state of a recommendation", "implemented")
+        PARTLY_IMPLEMENTED = (
+            "partly_implemented",
+            pgettext_lazy("state of a recommendation", "partly implemented"),
+        )
+        NOT_IMPLEMENTED = (
+            "not_implemented",
+            pgettext_lazy("state of a recommendation", "not implemented"),
+        )
+        REJECTED = "rejected", pgettext_lazy("state of a recommendation", "rejected")
 
     class Priority(models.TextChoices):
-        HIGH = "high", _("high")
-        MEDIUM = "medium", _("medium")
-        LOW = "low", _("low")
+        HIGH = "high", pgettext_lazy("priority of a recommendation", "high")
+        MEDIUM = "medium", pgettext_lazy("priority of a recommendation", "medium")
+        LOW = "low", pgettext_lazy("priority of a recommendation", "low")
 
     meeting = models.ForeignKey(
         Meeting,
@@ -516,3 +543,96 @@ class RecommendationAction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recommendation.code} → {self.action}"
+
+
+# --- Invitations and registration (issue 4; docs/decisions/0019) -------------------------------
+
+
+class Invitation(TimeStampedModel):
+    """A meeting's invitation to one organisation, answered by that organisation's people.
+
+    The space's current member organisations are invited by default; editors may add others. An
+    invitation marked ``uses_reserved_places`` may fill the meeting's reserved places.
+    """
+
+    class State(models.TextChoices):
+        INVITED = "invited", pgettext_lazy("answer to an invitation", "invited")
+        ACCEPTED = "accepted", pgettext_lazy("answer to an invitation", "accepted")
+        DECLINED = "declined", pgettext_lazy("answer to an invitation", "declined")
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        "actors.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="meeting_invitations",
+    )
+    state = models.CharField(
+        _("answer"), max_length=10, choices=State.choices, default=State.INVITED
+    )
+    uses_reserved_places = models.BooleanField(_("may use the reserved places"), default=False)
+    invited_at = models.DateTimeField(_("invited on"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation to a meeting")
+        verbose_name_plural = _("invitations to meetings")
+        ordering = ["meeting", "organisation__name_fr", "organisation__name_ar", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "organisation"], name="one_invitation_per_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} → {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:invitation_detail", kwargs={"pk": self.pk})
+
+
+class InterpretationLanguage(models.TextChoices):
+    """The languages interpretation may be asked into (a fixed list; others in words)."""
+
+    ARABIC = "ar", _("Arabic")
+    DARIJA = "ary", _("Darija")
+    TAMAZIGHT = "ber", _("Tamazight")
+    FRENCH = "fr", _("French")
+    ENGLISH = "en", _("English")
+    SPANISH = "es", _("Spanish")
+    OTHER = "other", _("other language")
+
+
+class Registration(TimeStampedModel):
+    """How many people an accepted invitation brings, by sex, and what they need. No names."""
+
+    invitation = models.OneToOneField(
+        Invitation,
+        verbose_name=_("invitation"),
+        on_delete=models.CASCADE,
+        related_name="registration",
+    )
+    women = models.PositiveIntegerField(_("women"), default=0)
+    men = models.PositiveIntegerField(_("men"), default=0)
+    other = models.PositiveIntegerField(_("other or not said"), default=0)
+    # {"ber": 3, "es": 1}: how many of the people registered need interpretation into each
+    # language of ``InterpretationLanguage``.
+    interpretation = models.JSONField(_("interpretation"), default=dict, blank=True)
+    interpretation_other = models.CharField(_("which other language"), max_length=100, blank=True)
+    childcare_places = models.PositiveIntegerField(_("childcare places"), default=0)
+    wheelchair_access = models.BooleanField(_("wheelchair access"), default=False)
+    sign_language = models.BooleanField(_("sign language"), default=False)
+    other_needs = models.CharField(_("other accessibility need"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("registration to a meeting")
+        verbose_name_plural = _("registrations to meetings")
+
+    def __str__(self) -> str:
+        return f"{self.invitation} ({self.total})"
+
+    @property
+    def total(self) -> int:
+        return self.women + self.men + self.other

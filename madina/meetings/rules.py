@@ -13,7 +13,11 @@ Everything here hangs off a coordination space and follows its rules (decision 1
   outside a private space: they are asked to act on it;
 - unpublished minutes are read only by those who may change them;
 - a recommendation is on the *public* tracking page (no sign-in) when it is marked public, is no
-  longer a draft, and its space is public.
+  longer a draft, and its space is public;
+- invitations and registrations (decision 19): those who change the meeting invite organisations
+  and see every answer and registration; the people of an invited organisation see its
+  invitation (read-only members included) and its admins and members answer it and register its
+  people; whoever sees the meeting, or is invited to it, sees how many places are left.
 
 Predicates accept a space, a meeting, a recommendation or anything with a ``meeting``.
 """
@@ -22,7 +26,7 @@ from __future__ import annotations
 
 import rules
 
-from madina.accounts.rules import is_coordinator, organisation_ids
+from madina.accounts.rules import is_coordinator, is_org_editor, organisation_ids
 from madina.coordination.rules import holds_space_role
 
 
@@ -66,6 +70,29 @@ def is_addressee(user, recommendation) -> bool:
     return any(organisation.pk in mine for organisation in recommendation.addressees.all())
 
 
+@rules.predicate
+def is_of_invited_organisation(user, invitation) -> bool:
+    """Someone of the invitation's organisation, whatever their role."""
+    if invitation is None or not user.is_authenticated:
+        return False
+    return invitation.organisation_id in organisation_ids(user)
+
+
+@rules.predicate
+def answers_for_invited_organisation(user, invitation) -> bool:
+    """An admin or member (not read-only) of the invitation's organisation."""
+    return invitation is not None and is_org_editor(user, invitation.organisation)
+
+
+@rules.predicate
+def is_invited(user, meeting) -> bool:
+    """One of the user's organisations is invited to the meeting."""
+    if meeting is None or getattr(meeting, "pk", None) is None or not user.is_authenticated:
+        return False
+    mine = organisation_ids(user)
+    return bool(mine) and meeting.invitations.filter(organisation_id__in=mine).exists()
+
+
 can_change = is_coordinator | works_on_space
 
 rules.add_perm("meetings.view_meeting", sees_space_content)
@@ -75,3 +102,8 @@ rules.add_perm("meetings.view_unpublished_minutes", can_change)
 rules.add_perm("meetings.view_recommendation", sees_space_content | is_addressee)
 rules.add_perm("meetings.change_recommendation", can_change)
 rules.add_perm("meetings.view_public_recommendation", is_public_recommendation)
+rules.add_perm("meetings.manage_invitations", can_change)
+rules.add_perm("meetings.view_registrations", can_change)
+rules.add_perm("meetings.view_places", sees_space_content | is_invited)
+rules.add_perm("meetings.view_invitation", can_change | is_of_invited_organisation)
+rules.add_perm("meetings.answer_invitation", answers_for_invited_organisation)

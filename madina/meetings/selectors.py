@@ -76,14 +76,20 @@ def meeting_list(
 
 
 def meeting_get_for_user(
-    user, pk: int, *, perm: str = "meetings.view_meeting", for_display: bool = False
+    user,
+    pk: int,
+    *,
+    perm: str = "meetings.view_meeting",
+    for_display: bool = False,
+    visible_perm: str = "meetings.view_meeting",
 ) -> Meeting:
-    """The meeting ``pk`` if ``user`` may do ``perm`` on it (404 if not visible, else 403)."""
+    """The meeting ``pk`` if ``user`` may do ``perm`` on it (404 if they may not do
+    ``visible_perm``, else 403)."""
     queryset = Meeting.objects.select_related("space", "commune", "organiser")
     if for_display:
         queryset = queryset.prefetch_related("co_organisers")
     meeting = get_object_or_404(queryset, pk=pk)
-    require(user, perm, meeting, visible=user.has_perm("meetings.view_meeting", meeting))
+    require(user, perm, meeting, visible=user.has_perm(visible_perm, meeting))
     return meeting
 
 

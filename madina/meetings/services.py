@@ -43,6 +43,7 @@ from madina.meetings.models import (
     Session,
     Speaker,
 )
+from madina.meetings.registration_selectors import places
 from madina.meetings.selectors import recommendation_progress
 from madina.territory.models import Area
 
@@ -60,6 +61,8 @@ MEETING_FIELDS = (
     "address",
     "online_url",
     "organiser",
+    "capacity",
+    "reserved_places",
 )
 MEETING_M2M = ("co_organisers",)
 AGENDA_FIELDS = ("parent", "order", "title", "description", "duration_minutes")
@@ -171,13 +174,48 @@ def _validate_meeting(meeting: Meeting) -> None:
         _add(errors, "commune", _("Give the commune where the meeting takes place."))
     if meeting.mode == Meeting.Mode.ONLINE and meeting.address:
         _add(errors, "address", _("An online meeting has no address: choose hybrid instead."))
+    _validate_places(meeting, errors)
     _full_clean(meeting, errors)
+
+
+def _validate_places(meeting: Meeting, errors: dict[str, list[str]]) -> None:
+    """Reserved places within the capacity, and room for everyone registered (decision 19)."""
+    reserved = meeting.reserved_places
+    if meeting.capacity is None:
+        if reserved:
+            _add(errors, "reserved_places", _("Give the number of places before reserving some."))
+        return
+    if reserved > meeting.capacity:
+        _add(errors, "reserved_places", _("At most as many reserved places as places."))
+        return
+    if meeting.pk is None:
+        return
+    taken = places(meeting)
+    if taken.registered > meeting.capacity:
+        _add(
+            errors,
+            "capacity",
+            _("%(people)s people are registered already: keep at least that many places.")
+            % {"people": taken.registered},
+        )
+    elif taken.registered_general > meeting.capacity - reserved:
+        _add(
+            errors,
+            "reserved_places",
+            _(
+                "The organisations registered outside the reserved places need %(people)s "
+                "places: reserve fewer."
+            )
+            % {"people": taken.registered_general},
+        )
 
 
 def _meeting_fields(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list]]:
     _unknown_keys(data, MEETING_FIELDS + MEETING_M2M)
     fields = {key: value for key, value in data.items() if key not in MEETING_M2M}
     _strip(fields, ("title", "description", "address", "online_url"))
+    if "reserved_places" in fields and fields["reserved_places"] is None:
+        fields["reserved_places"] = 0
     m2m = {key: list(data[key] or []) for key in MEETING_M2M if key in data}
     return fields, m2m
 

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from madina.meetings import views
 
@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("<int:pk>/speakers/<int:speaker_pk>/delete/", views.speaker_delete, name="speaker_delete"),
     path("<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
+    path("", include("madina.meetings.registration_urls")),
     path("<int:pk>/minutes/", views.minutes_edit, name="minutes_edit"),
     path("<int:pk>/minutes/publish/", views.minutes_publish, name="minutes_publish"),
     path("<int:pk>/minutes/files/new/", views.minutes_file_add, name="minutes_file_add"),
@@ -71,6 +72,7 @@ urlpatterns = [
         name="space_recommendations",
     ),
     path("spaces/<int:space_pk>/calendar.ics", views.space_calendar, name="space_calendar"),
+    path("strategy/", include("madina.meetings.strategy_views")),
     path(
         "public/spaces/<int:space_pk>/recommendations/",
         views.public_space_recommendations,

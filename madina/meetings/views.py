@@ -17,7 +17,7 @@ from madina.coordination.models import Space
 from madina.coordination.selectors import visible_spaces
 from madina.core.forms import add_service_errors
 from madina.core.uploads import content_type_for
-from madina.meetings import calendar, selectors, services
+from madina.meetings import calendar, registration_selectors, selectors, services
 from madina.meetings.forms import (
     ActionLinkForm,
     AgendaItemForm,
@@ -113,6 +113,7 @@ def meeting_detail(request, pk: int):
             "minutes_files": selectors.minutes_files(minutes),
             "recommendations": selectors.meeting_recommendations(meeting),
             "can_edit": can_edit,
+            "registration": registration_selectors.meeting_panel(user, meeting),
         },
     )
 

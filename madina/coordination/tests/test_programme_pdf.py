@@ -1,10 +1,10 @@
-"""The programme as a PDF: the Arabic title comes back from the text layer, right to left."""
+"""The programme as a PDF: the page is drawn; the Arabic title comes back from the text layer."""
 
 import unicodedata
 
 import pytest
 
-from madina.core.tests.test_pdf import page_text
+from madina.core.tests.test_pdf import dark_share, fonts_of, page_text
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +20,9 @@ def test_the_arabic_pdf_carries_the_title_in_its_text_layer(cast, plan):
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert f'filename="programme-{plan.programme.pk}.pdf"' in response["Content-Disposition"]
+    # The page is drawn (not blank, not a black box), in the bundled Arabic font.
+    assert 0.005 < dark_share(response.content) < 0.5
+    assert any("Arabic" in font for font in fonts_of(response.content, 0, TITLE[:6]))
     text = unicodedata.normalize("NFKC", page_text(response.content, 0))
     assert TITLE in text
 

@@ -208,3 +208,11 @@ def test_the_audit_trail_shows_the_space_and_its_members(cast, spaces):
         "coordination.spacemember"
     ]
     assert AuditEvent.objects.count() == 1
+
+
+def test_the_space_page_leads_to_all_its_meetings_past_ones_included(cast, private):
+    """A space's meetings are mostly past ones (the seed's meeting was held): the link from the
+    space page asks for every date, not the list's default of upcoming meetings."""
+    content = cast.client_for("readonly").get(f"/fr/spaces/{private.pk}/").content.decode()
+    assert f"/fr/meetings/?space={private.pk}&amp;when=all" in content
+    assert f"/fr/meetings/spaces/{private.pk}/recommendations/" in content

@@ -7,9 +7,11 @@ from madina.coordination.tests.factories import SpaceFactory
 from madina.meetings.models import (
     AgendaItem,
     Attendance,
+    Invitation,
     Meeting,
     Minutes,
     Recommendation,
+    Registration,
     Session,
     Speaker,
 )
@@ -87,3 +89,28 @@ class RecommendationFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Recommandation {n}")
     text = "Renforcer la coordination régionale."
     state = Recommendation.State.ADOPTED
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Invitation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
+class RegistrationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Registration
+        skip_postgeneration_save = True
+
+    invitation = factory.SubFactory(InvitationFactory, state=Invitation.State.ACCEPTED)
+    women = 2
+    men = 1
+
+    @factory.post_generation
+    def _accepted(self, create, extracted, **kwargs):
+        """A registration belongs to an accepted invitation."""
+        if create and self.invitation.state != Invitation.State.ACCEPTED:
+            Invitation.objects.filter(pk=self.invitation_id).update(state=Invitation.State.ACCEPTED)
+            self.invitation.state = Invitation.State.ACCEPTED

@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 
 from madina.core.models import AuditEvent
+from madina.meetings import registration_selectors
 from madina.meetings.models import Meeting, Recommendation, RecommendationUpdate, Speaker
 
 pytestmark = pytest.mark.django_db
@@ -21,6 +22,14 @@ def test_the_seed_meeting_loads_once(settings):
     assert Recommendation.objects.filter(meeting=meeting).count() == 5
     states = set(Recommendation.objects.values_list("state", flat=True))
     assert {"adopted", "in_progress", "partly_implemented", "rejected"} <= states
+    assert (meeting.capacity, meeting.reserved_places) == (80, 10)
+    assert meeting.invitations.count() == 9  # the space's seven members and two from outside
+    states = dict(meeting.invitations.values_list("organisation__acronym", "state"))
+    assert states["CCSN"] == "accepted" and list(states.values()).count("declined") == 1
+    assert meeting.invitations.get(organisation__acronym="CCSN").uses_reserved_places
+    summary = registration_selectors.summary(meeting)
+    assert summary.accepted == 3 and summary.total == 15
+    assert {need.code for need in summary.interpretation} == {"en", "es", "fr"}
     counts = (RecommendationUpdate.objects.count(), AuditEvent.objects.count())
     call_command("madina_setup", demo=True, verbosity=0)
     assert Meeting.objects.count() == 1

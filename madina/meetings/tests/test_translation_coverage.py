@@ -22,9 +22,11 @@ from madina.core.tests.test_translation_coverage import _LATIN_WORD, _names_out,
 from madina.meetings.tests.factories import (
     AgendaItemFactory,
     AttendanceFactory,
+    InvitationFactory,
     MeetingFactory,
     MinutesFactory,
     RecommendationFactory,
+    RegistrationFactory,
     SessionFactory,
     SpeakerFactory,
 )
@@ -32,7 +34,7 @@ from madina.meetings.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Written the same in French and English.
-ALSO_SAME = {"document", "photo"}
+ALSO_SAME = {"document", "photo", "Places", "Invitations"}
 # File extensions (".pdf, .docx") are written in Latin letters in every language.
 _EXTENSION = re.compile(r"\.[a-z0-9]{2,5}\b")
 
@@ -94,6 +96,19 @@ def records(cast):
     ResponsibilityFactory(item=action, organisation=organiser)
     recommendation.action_links.create(action=action)
     ItemFactory(programme=programme, code="", title="تكوين الفاعلين")
+    meeting.capacity, meeting.reserved_places = 40, 5
+    meeting.save()
+    invitation = InvitationFactory(meeting=meeting, organisation=organiser)
+    RegistrationFactory(
+        invitation=invitation,
+        interpretation={"ber": 2, "other": 1},
+        interpretation_other="الولفية",
+        childcare_places=2,
+        wheelchair_access=True,
+        sign_language=True,
+        other_needs="منحدر",
+    )
+    InvitationFactory(meeting=meeting, organisation=cast.other_organisation, state="declined")
     return meeting, session, recommendation
 
 
@@ -118,6 +133,8 @@ def _pages(meeting, session, recommendation):
         ("tracking", f"/meetings/spaces/{meeting.space_id}/recommendations/"),
         ("public tracking", f"/meetings/public/spaces/{meeting.space_id}/recommendations/"),
         ("public recommendation", f"/meetings/public/recommendations/{r}/"),
+        ("invitations", f"/meetings/{m}/invitations/"),
+        ("invitation", f"/meetings/invitations/{meeting.invitations.first().pk}/"),
     ]
 
 

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("madina.initiatives.api")),
     path("", include("madina.coordination.api")),
     path("", include("madina.meetings.api")),
+    path("", include("madina.directory.api")),
 ]

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "madina.coordination",
     "madina.meetings",
     "madina.interop",
+    "madina.directory",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -8,6 +8,7 @@ from django.core.management import CommandError, call_command
 from madina.accounts.models import Membership, User
 from madina.actors.models import FocalPerson, Organisation, Sector
 from madina.core.demo import DEMO_PASSWORD, ORGANISATIONS, USERS
+from madina.directory.demo import INSTITUTIONS
 from madina.territory.models import Area
 
 
@@ -38,7 +39,8 @@ def test_demo_twice_creates_no_duplicates(settings):
     settings.DEBUG = True
     setup("--demo")
     first = counts()
-    assert first["Organisation"] == len(ORGANISATIONS)
+    # The core demo's organisations, and the police and gendarmerie the directory adds.
+    assert first["Organisation"] == len(ORGANISATIONS) + len(INSTITUTIONS)
     assert first["User"] == len(USERS)
     output = setup("--demo")
     assert counts() == first
@@ -51,7 +53,7 @@ def test_the_demo_has_the_organisations_the_brief_describes(settings):
     setup("--demo")
     types = Organisation.objects.values_list("type", flat=True)
     assert list(types).count(Organisation.Type.COMMUNE) == 6
-    assert list(types).count(Organisation.Type.PUBLIC_INSTITUTION) == 4
+    assert list(types).count(Organisation.Type.PUBLIC_INSTITUTION) == 4 + len(INSTITUTIONS)
     assert list(types).count(Organisation.Type.CSO) == 5  # the coordinating association + 4
     assert list(types).count(Organisation.Type.MIGRANT_LED) == 1
     nador = Organisation.objects.get(name_fr="Commune de Nador")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from madina.coordination.demo import coordination_demo_load
 from madina.core.demo import DemoDataError, demo_load
+from madina.directory.demo import directory_demo_load
 from madina.initiatives.demo import initiatives_demo_load
 from madina.meetings.demo import meetings_demo_load
 
@@ -40,6 +41,7 @@ class Command(BaseCommand):
             initiatives = initiatives_demo_load()
             spaces = coordination_demo_load()
             meetings = meetings_demo_load()
+            directory = directory_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -50,3 +52,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {initiatives} initiatives created.")
             self.stdout.write(f"Demo: {spaces} coordination spaces created.")
             self.stdout.write(f"Demo: {meetings} meetings created.")
+            self.stdout.write(f"Demo: {directory} directory services created.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from madina.actors.models import _localised
-from madina.core.models import TimeStampedModel
+from madina.core.models import StoredFileDetails, TimeStampedModel
 from madina.core.text import search_text
 from madina.core.uploads import EVIDENCE_KINDS, MIB, RandomFileName, UploadValidator
 
@@ -555,7 +555,7 @@ class Reminder(models.Model):
 EVIDENCE_MAX_BYTES = 10 * MIB
 
 
-class ItemEvidence(models.Model):
+class ItemEvidence(StoredFileDetails):
     """A file that shows an action or milestone was carried out: a report, a photo, a table.
 
     Stored under a random name (``RandomFileName``) and served only through
@@ -573,17 +573,6 @@ class ItemEvidence(models.Model):
         max_length=255,
         upload_to=RandomFileName("evidence/actions"),
         validators=[UploadValidator(kinds=EVIDENCE_KINDS, max_bytes=EVIDENCE_MAX_BYTES)],
-    )
-    original_name = models.CharField(_("name of the file"), max_length=255)
-    content_type = models.CharField(_("type of file"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    title = models.CharField(_("title"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("added on"), default=timezone.now)
 

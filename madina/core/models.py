@@ -11,6 +11,27 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class StoredFileDetails(models.Model):
+    """What is kept beside an uploaded file checked by ``core.uploads``: the name it came with
+    (sanitised), the type it is served with, its size, a title, and who added it. The file field
+    itself, with its folder and limits, belongs to each model."""
+
+    original_name = models.CharField(_("name of the file"), max_length=255)
+    content_type = models.CharField(_("type of file"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    title = models.CharField(_("title"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+
 class AuditEvent(models.Model):
     """One change to a domain record: who, when, what, and the values before and after."""
 

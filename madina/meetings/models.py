@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from madina.core.models import TimeStampedModel
+from madina.core.models import StoredFileDetails, TimeStampedModel
 from madina.core.uploads import EVIDENCE_KINDS, MIB, RandomFileName, UploadValidator
 
 # The largest file a meeting's minutes or a recommendation's update accepts (decision 16).
@@ -271,7 +271,7 @@ class Minutes(TimeStampedModel):
         return str(self.meeting)
 
 
-class MinutesFile(models.Model):
+class MinutesFile(StoredFileDetails):
     """A document or a photo of the minutes: the slides shown, the attendance sheet's scan, a
     photo of the room. Stored under a random name and served only through
     ``meetings:minutes_file`` to those who may read the minutes, never from /media/."""
@@ -289,17 +289,6 @@ class MinutesFile(models.Model):
         max_length=255,
         upload_to=RandomFileName("meetings/minutes"),
         validators=[UploadValidator(kinds=EVIDENCE_KINDS, max_bytes=FILE_MAX_BYTES)],
-    )
-    original_name = models.CharField(_("name of the file"), max_length=255)
-    content_type = models.CharField(_("type of file"), max_length=100)
-    size = models.PositiveIntegerField(_("size (bytes)"))
-    title = models.CharField(_("title"), max_length=255, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("added by"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
     )
     uploaded_at = models.DateTimeField(_("added on"), auto_now_add=True)
 

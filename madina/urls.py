@@ -21,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("meetings/", include("madina.meetings.urls")),
     path("data/", include("madina.interop.urls")),
     path("services/", include("madina.directory.urls")),
+    path("cases/", include("madina.cases.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

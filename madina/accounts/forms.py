@@ -85,6 +85,16 @@ class InviteForm(BootstrapMixin, forms.Form):
 
 class MemberRoleForm(BootstrapMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
+    case_role = forms.ChoiceField(
+        label=_("Role in case management"),
+        choices=[("", _("none")), *Membership.CaseRole.choices],
+        required=False,
+        help_text=_(
+            "Only people who accompany victims of violence need one. Case workers and "
+            "supervisors see confidential cases; referral receivers answer referrals. Each "
+            "must sign in with a second factor."
+        ),
+    )
 
 
 class InvitationSignupForm(BootstrapMixin, auth_forms.SetPasswordMixin, forms.Form):

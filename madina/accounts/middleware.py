@@ -19,9 +19,13 @@ _ALLOWED = {
 }
 
 
+# Whoever may see case data signs in with a second factor, whatever the settings say.
+ALWAYS_REQUIRED = {"case_worker", "case_supervisor", "referral_receiver"}
+
+
 def two_factor_required(user) -> bool:
-    required = set(settings.MADINA_2FA_REQUIRED_ROLES)
-    return bool(required) and bool(user.role_names() & required)
+    required = set(settings.MADINA_2FA_REQUIRED_ROLES) | ALWAYS_REQUIRED
+    return bool(user.role_names() & required)
 
 
 class RequireTwoFactorMiddleware:

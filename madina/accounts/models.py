@@ -91,7 +91,10 @@ class User(AbstractBaseUser, PermissionsMixin):
             names.add("platform_admin")
         if self.platform_role == self.PlatformRole.COORDINATOR:
             names.add("coordinator")
-        names.update(self.memberships.active().values_list("role", flat=True))
+        for role, case_role in self.memberships.active().values_list("role", "case_role"):
+            names.add(role)
+            if case_role:
+                names.add(case_role)
         return names
 
 
@@ -108,6 +111,13 @@ class Membership(TimeStampedModel):
         MEMBER = "member", _("member")
         READONLY = "readonly", _("read-only member")
 
+    class CaseRole(models.TextChoices):
+        """Roles in confidential case management, on top of the role above; all need 2FA."""
+
+        CASE_WORKER = "case_worker", _("case worker")
+        CASE_SUPERVISOR = "case_supervisor", _("case supervisor")
+        REFERRAL_RECEIVER = "referral_receiver", _("referral receiver")
+
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("user"),
@@ -121,6 +131,13 @@ class Membership(TimeStampedModel):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
+    case_role = models.CharField(
+        _("role in case management"),
+        max_length=20,
+        choices=CaseRole.choices,
+        blank=True,
+        help_text=_("Only people who accompany victims need one; it requires two-factor sign-in."),
+    )
     job_title = models.CharField(_("position"), max_length=150, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
 

@@ -291,29 +291,45 @@ def _refuse_last_admin(membership: Membership, admins: list[int]) -> None:
         )
 
 
-def _save_membership(actor, membership: Membership, before: dict, fields: list[str]) -> None:
+def _save_membership(
+    actor, membership: Membership, before: dict, fields: list[str], snapshot_fields=None
+) -> None:
     membership.save(update_fields=[*fields, "updated_at"])
     record(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
         instance=membership,
         before=before,
-        after=snapshot(membership, _MEMBERSHIP_FIELDS),
+        after=snapshot(membership, snapshot_fields or _MEMBERSHIP_FIELDS),
         organisation_id=membership.organisation_id,
     )
 
 
 @transaction.atomic
-def membership_change_role(*, actor, membership: Membership, role: str) -> Membership:
+def membership_change_role(
+    *, actor, membership: Membership, role: str, case_role: str | None = None
+) -> Membership:
+    """Change the member's role and, when ``case_role`` is given, their role in case
+    management ("" for none): only an administrator of the organisation may do either."""
     _check_role(role)
+    if case_role is not None and case_role and case_role not in Membership.CaseRole.values:
+        raise ValidationError({"case_role": _("Choose a valid role.")}, code="invalid_case_role")
     membership, admins = _lock_for_change(actor, membership)
-    if membership.role == role:
+    fields = []
+    if membership.role != role:
+        if role != Membership.Role.ADMIN:
+            _refuse_last_admin(membership, admins)
+        fields.append("role")
+    if case_role is not None and membership.case_role != case_role:
+        fields.append("case_role")
+    if not fields:
         return membership
-    if role != Membership.Role.ADMIN:
-        _refuse_last_admin(membership, admins)
-    before = snapshot(membership, _MEMBERSHIP_FIELDS)
+    audited = [*_MEMBERSHIP_FIELDS, "case_role"]
+    before = snapshot(membership, audited)
     membership.role = role
-    _save_membership(actor, membership, before, ["role"])
+    if case_role is not None:
+        membership.case_role = case_role
+    _save_membership(actor, membership, before, fields, audited)
     return membership
 
 

@@ -510,10 +510,13 @@ def demo_logins() -> list[DemoLogin]:
             rows.append(DemoLogin(user.email, user.platform_role, "", DEMO_PASSWORD))
         for (email, _organisation_id), membership in memberships.items():
             if email == user.email:
+                role = membership.role
+                if membership.case_role:
+                    role = f"{role} + {membership.case_role}"
                 rows.append(
                     DemoLogin(
                         user.email,
-                        membership.role,
+                        role,
                         membership.organisation.name_fr or membership.organisation.name,
                         DEMO_PASSWORD,
                     )

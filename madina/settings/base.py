@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "madina.meetings",
     "madina.interop",
     "madina.directory",
+    "madina.cases",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "madina.core.context_processors.layout",
+                "madina.cases.context_processors.cases_menu",
             ],
         },
     },
@@ -139,6 +141,13 @@ AXES_VERBOSE = False
 # Platform and organisation roles for which two-factor authentication is mandatory.
 # Values: "platform_admin", "coordinator", "org_admin", "member", "readonly".
 MADINA_2FA_REQUIRED_ROLES = env_list("MADINA_2FA_REQUIRED_ROLES", ["platform_admin"])
+# The case roles (case_worker, case_supervisor, referral_receiver) always require it.
+
+# Case data at rest (madina/cases/crypto.py): Fernet keys separated by commas, the first one
+# encrypts; without any, development derives one from SECRET_KEY (production requires them).
+MADINA_CASE_KEYS = [k.strip() for k in env_secret("MADINA_CASE_KEYS", "").split(",") if k.strip()]
+# Closed cases are anonymised this many days after closing (a nightly job).
+MADINA_CASE_RETENTION_DAYS = env_int("MADINA_CASE_RETENTION_DAYS", 5 * 365)
 OTP_TOTP_ISSUER = "Madina"
 
 LANGUAGE_CODE = "ar"

@@ -5,6 +5,8 @@ from madina.settings.env import env_bool, env_int, env_list, env_secret
 
 DEBUG = False
 SECRET_KEY = env_secret("SECRET_KEY")
+# Case data is never encrypted with a key derived from SECRET_KEY in production.
+MADINA_CASE_KEYS = [k.strip() for k in env_secret("MADINA_CASE_KEYS").split(",") if k.strip()]
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

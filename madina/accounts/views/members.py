@@ -66,7 +66,7 @@ def member_change(request, org: int, pk: int):
     organisation = membership.organisation
     form = MemberRoleForm(
         request.POST if request.POST.get("action") == "role" else None,
-        initial={"role": membership.role},
+        initial={"role": membership.role, "case_role": membership.case_role},
     )
     errors: list[str] = []
     if request.method == "POST":
@@ -75,7 +75,13 @@ def member_change(request, org: int, pk: int):
             if action == "role":
                 if form.is_valid():
                     services.membership_change_role(
-                        actor=request.user, membership=membership, role=form.cleaned_data["role"]
+                        actor=request.user,
+                        membership=membership,
+                        role=form.cleaned_data["role"],
+                        # A form that did not offer the field leaves the case role as it is.
+                        case_role=form.cleaned_data["case_role"]
+                        if "case_role" in request.POST
+                        else None,
                     )
                     messages.success(request, _("The role has been changed."))
             elif action == "deactivate":

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
+from madina.accounts.middleware import ALWAYS_REQUIRED
 from madina.core.demo import demo_logins
 
 
@@ -25,7 +26,7 @@ class Command(BaseCommand):
             self.stdout.write("  ".join(cells).rstrip())
             if index == 0:
                 self.stdout.write("  ".join("-" * width for width in widths))
-        required = ", ".join(settings.MADINA_2FA_REQUIRED_ROLES)
+        required = ", ".join(sorted(set(settings.MADINA_2FA_REQUIRED_ROLES) | ALWAYS_REQUIRED))
         if required:
             self.stdout.write(
                 f"\nRoles that must set up two-factor authentication at first sign-in: {required}."

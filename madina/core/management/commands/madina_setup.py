@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from madina.cases.demo import cases_demo_load
 from madina.coordination.demo import coordination_demo_load
 from madina.core.demo import DemoDataError, demo_load
 from madina.directory.demo import directory_demo_load
@@ -42,6 +43,7 @@ class Command(BaseCommand):
             spaces = coordination_demo_load()
             meetings = meetings_demo_load()
             directory = directory_demo_load()
+            cases = cases_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -53,3 +55,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {spaces} coordination spaces created.")
             self.stdout.write(f"Demo: {meetings} meetings created.")
             self.stdout.write(f"Demo: {directory} directory services created.")
+            self.stdout.write(f"Demo: {cases} confidential cases created (fictional persons).")

@@ -7,9 +7,11 @@ the case did not exist, and is logged against the case when there is one.
 from __future__ import annotations
 
 import statistics as pystats
+import threading
 from collections import Counter, defaultdict
 from datetime import timedelta
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
@@ -41,9 +43,50 @@ def log_access(case: Case, user, action: str, part: str = "case", detail: str = 
     )
 
 
+_pending = threading.local()
+
+
+def log_refusal(case: Case, user, part: str, detail: str = "") -> None:
+    """Log a refused access or refused input against the case, and keep it.
+
+    A refusal raised inside a transaction rolls it back, and a log row written there with it:
+    so inside a transaction the event waits, and ``flush_refusals`` (run by every case page when
+    it has answered, outside any transaction) writes it.
+    """
+    event = (case.pk, user, part, detail)
+    if connection.in_atomic_block:
+        if not hasattr(_pending, "events"):
+            _pending.events = []
+        _pending.events.append(event)
+        return
+    _write_refusal(*event)
+
+
+def _write_refusal(case_pk: int, user, part: str, detail: str) -> None:
+    AccessEvent.objects.create(
+        case_id=case_pk,
+        user=user if getattr(user, "is_authenticated", False) else None,
+        action=AccessEvent.Action.DENIED,
+        part=part[:40],
+        detail=detail[:200],
+    )
+
+
+def flush_refusals() -> int:
+    """Write the refusals that waited for their transaction to end (see ``log_refusal``)."""
+    events = getattr(_pending, "events", [])
+    _pending.events = []
+    written = 0
+    for case_pk, user, part, detail in events:
+        if Case.objects.filter(pk=case_pk).exists():
+            _write_refusal(case_pk, user, part, detail)
+            written += 1
+    return written
+
+
 def _refuse(case: Case | None, user, part: str):
     if case is not None:
-        log_access(case, user, AccessEvent.Action.DENIED, part)
+        log_refusal(case, user, part)
     raise Http404
 
 

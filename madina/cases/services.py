@@ -42,7 +42,7 @@ from madina.cases.models import (
     Transfer,
 )
 from madina.cases.profiles import PROFILES, Section, profiles_for
-from madina.cases.selectors import log_access, valid_consent
+from madina.cases.selectors import log_access, log_refusal, valid_consent
 from madina.core.uploads import EVIDENCE_KINDS, MIB, check_upload
 
 ATTACHMENT_MAX_BYTES = 10 * MIB
@@ -73,7 +73,7 @@ def _write(case: Case, actor, part: str, detail: str = "") -> None:
 def _owner(actor, case: Case, part: str) -> None:
     """Raise 404 (logged) unless the actor works on the case in a verified session."""
     if not access.is_verified(actor) or not access.can_see_case(actor, case):
-        log_access(case, actor, AccessEvent.Action.DENIED, part)
+        log_refusal(case, actor, part)
         from django.http import Http404
 
         raise Http404
@@ -82,7 +82,7 @@ def _owner(actor, case: Case, part: str) -> None:
 def _supervisor(actor, case: Case, part: str) -> None:
     _owner(actor, case, part)
     if not access.is_supervisor(actor, case.organisation_id):
-        log_access(case, actor, AccessEvent.Action.DENIED, part)
+        log_refusal(case, actor, part)
         raise PermissionDenied(_("Only a case supervisor may do this."))
 
 
@@ -592,7 +592,7 @@ def transfer_for_receiver(user, pk: int) -> Transfer:
         or not access.is_supervisor(user, transfer.to_organisation_id)
     ):
         if transfer is not None:
-            log_access(transfer.case, user, AccessEvent.Action.DENIED, f"transfer:{pk}")
+            log_refusal(transfer.case, user, f"transfer:{pk}")
         raise Http404
     return transfer
 
@@ -671,6 +671,7 @@ def referral_create(
     if plan_item is not None and plan_item.case_id != case.pk:
         errors["plan_item"] = _("Choose a line of this case's plan.")
     if errors:
+        log_refusal(case, actor, "referral", ":".join(sorted(errors)))
         raise ValidationError(errors)
     referral = Referral.objects.create(
         case=case,
@@ -801,7 +802,7 @@ def referral_send(*, actor, referral: Referral, override_reason: str = "") -> Re
     consent = valid_consent(case, Consent.Purpose.REFERRAL, kind)
     if consent is None:
         if not override_reason.strip():
-            log_access(case, actor, AccessEvent.Action.DENIED, f"referral:{referral.pk}", "consent")
+            log_refusal(case, actor, f"referral:{referral.pk}", "consent")
             raise ValidationError(
                 _(
                     "The person has not given valid consent to share with this kind of service. "
@@ -809,9 +810,7 @@ def referral_send(*, actor, referral: Referral, override_reason: str = "") -> Re
                 )
             )
         if not access.can_override_consent(actor, case):
-            log_access(
-                case, actor, AccessEvent.Action.DENIED, f"referral:{referral.pk}", "override"
-            )
+            log_refusal(case, actor, f"referral:{referral.pk}", "override")
             raise PermissionDenied(_("Only a case supervisor may refer without consent."))
         referral.override_reason = override_reason.strip()
         referral.overridden_by = actor
@@ -967,9 +966,13 @@ def attachment_add(*, actor, case: Case, upload, title: str = "") -> Attachment:
     """Check the file (type by content, size), then store it encrypted under a random name."""
     _owner(actor, case, "attachment")
     _open(case)
-    checked = check_upload(
-        upload, kinds=EVIDENCE_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, strip_metadata=True
-    )
+    try:
+        checked = check_upload(
+            upload, kinds=EVIDENCE_KINDS, max_bytes=ATTACHMENT_MAX_BYTES, strip_metadata=True
+        )
+    except ValidationError:
+        log_refusal(case, actor, "attachment", "upload")
+        raise
     checked.seek(0)
     token = encrypt_bytes(checked.read())
     attachment = Attachment(

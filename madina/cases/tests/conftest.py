@@ -182,3 +182,13 @@ def _english():
 
     with translation.override("en"):
         yield
+
+
+@pytest.fixture(autouse=True)
+def _no_refusals_left_over():
+    """Refusals kept aside by an earlier test (its transaction never ended) are not this one's."""
+    from madina.cases import selectors
+
+    selectors._pending.events = []
+    yield
+    selectors._pending.events = []

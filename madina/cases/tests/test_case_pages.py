@@ -580,6 +580,12 @@ def test_attachment_round_trip_encrypted(
     ("name", "content", "message"),
     [
         ("x.pdf", b"<html><body><script>alert(1)</script></body></html>", "x.pdf"),
+        (
+            "scan.pdf",
+            b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg">'
+            b"<script>alert(1)</script></svg>",
+            "scan.pdf",
+        ),
         ("big.pdf", PDF + b"0" * (10 * 1024 * 1024), "larger than"),
     ],
 )
@@ -596,6 +602,8 @@ def test_disguised_or_oversized_attachment_is_refused(
     assert message in html and "invalid-feedback" in html
     assert not Attachment.objects.exists()
     assert not [p for p in tmp_path.rglob("*") if p.is_file()]
+    # Refused and logged against the case.
+    assert case.access_events.filter(action="denied", part="attachment", detail="upload").exists()
 
 
 # -- access log, export, deletion -------------------------------------------------------------

@@ -84,6 +84,7 @@ def test_intake_to_closure_with_a_court_cell_referral(ccast, django_capture_on_c
     )
     case.refresh_from_db()
     assert case.stage == Case.Stage.CLOSED and case.closed_at
+    selectors.flush_refusals()  # what a case page does once it has answered
     actions = set(case.access_events.values_list("action", flat=True))
     assert {AccessEvent.Action.WRITE, AccessEvent.Action.READ, AccessEvent.Action.DENIED} <= actions
 
@@ -210,3 +211,22 @@ def test_anonymise_keeps_statistics_only(ccast):
     case.refresh_from_db()
     assert not hasattr(case.person, "identity") or case.person.identity is None
     assert case.incidents.get().description == "" and case.person.anonymised_at
+
+
+def test_a_refusal_inside_a_transaction_is_still_logged(ccast, django_capture_on_commit_callbacks):
+    """The send is refused (no consent) and its transaction rolled back; the log row stays."""
+    case = ccast.open_case(consents=("services",))
+    worker = verify(ccast.worker)
+    referral = services.referral_create(
+        actor=worker, case=case, service=ccast.cell, profile="court_cell"
+    )
+    with pytest.raises(ValidationError):
+        services.referral_send(actor=worker, referral=referral)
+    assert selectors.flush_refusals() == 1
+    event = case.access_events.get(action=AccessEvent.Action.DENIED)
+    assert (event.part, event.detail, event.user) == (
+        f"referral:{referral.pk}",
+        "consent",
+        ccast.worker,
+    )
+    assert Referral.objects.get(pk=referral.pk).state == Referral.State.DRAFT

@@ -219,3 +219,38 @@ def test_no_case_data_in_the_api_schema(ccast):
     paths = list(response.json()["paths"])
     assert len(paths) > 10
     assert not [path for path in paths if "case" in path or "referral" in path]
+
+
+EVERYONE = [*INTRUDERS, "worker", "supervisor", "receiver", "court_member"]
+
+
+@pytest.mark.parametrize("who", sorted(set(EVERYONE)))
+def test_service_pages_and_hsds_api_show_no_case_and_change_nothing(ccast, world, who):
+    """The directory is read by everyone signed in; only the service's organisation (and
+    coordinators) may change it; nothing of a case is ever in it."""
+    client = ccast.client_for(who)
+    cell = ccast.cell
+    before = (cell.name_fr, cell.accepts_referrals, cell.updated_at)
+    for url in [
+        reverse("directory:service_list"),
+        reverse("directory:service_detail", args=[cell.pk]),
+        "/api/hsds/",
+        "/api/hsds/services",
+        f"/api/hsds/services/{cell.uuid}",
+    ]:
+        response = client.get(url)
+        assert response.status_code == 200, (who, url)
+        _no_identity(response)
+        assert world["case"].code.encode() not in response.content
+    edit = reverse("directory:service_update", args=[cell.pk])
+    # Coordinators, and the members of the court that runs the cell (directory rules).
+    may_edit = who in {"coordinator", "admin", "receiver", "court_member"}
+    for method in ("get", "post"):
+        response = getattr(client, method)(edit, {"name_fr": "Changed"})
+        if may_edit:
+            assert response.status_code in {200, 302}, (who, method)
+        else:
+            assert response.status_code in {403, 404}, (who, method, response.status_code)
+    cell.refresh_from_db()
+    if not may_edit:
+        assert (cell.name_fr, cell.accepts_referrals, cell.updated_at) == before

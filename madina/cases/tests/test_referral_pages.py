@@ -166,6 +166,7 @@ def test_a_service_that_does_not_accept_referrals_is_refused(ccast):
     assert response.status_code == 200
     assert "This service does not accept referrals through the platform." in _text(response)
     assert not Referral.objects.exists()
+    assert case.access_events.filter(action="denied", part="referral", detail="service").exists()
 
 
 def test_a_profile_that_does_not_fit_the_service_is_refused(ccast):
@@ -312,6 +313,11 @@ def test_sending_without_consent_needs_a_supervisors_reason(ccast):
     forced = worker.post(_url("referral_send", referral), {"override_reason": "child at risk"})
     assert "Only a case supervisor may refer without consent." in _text(forced)
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.DRAFT
+    # Both refusals are in the case's access log, though their transactions rolled back.
+    refused_details = set(
+        referral.case.access_events.filter(action="denied").values_list("detail", flat=True)
+    )
+    assert {"consent", "override"} <= refused_details
 
     assert 'name="override_reason"' in _text(supervisor.get(_url("referral", referral)))
     response = supervisor.post(
@@ -505,3 +511,23 @@ def test_the_lists_do_not_query_per_row(ccast):
         for _ in range(3):
             _sent(ccast, case)
     assert counts[:2] == counts[2:]
+
+
+def test_an_expired_consent_refuses_the_send_and_is_logged(ccast):
+    case = _case(ccast, consents=("services",))
+    worker = verify(ccast.worker)
+    today = timezone.localdate()
+    services.consent_record(
+        actor=worker,
+        case=case,
+        purpose="referral",
+        recipient_kind="court_cell",
+        given_by="person",
+        given_on=today - dt.timedelta(days=400),
+        expires_on=today - dt.timedelta(days=35),
+    )
+    referral = _draft(ccast, case)
+    response = ccast.client_for("worker").post(_url("referral_send", referral))
+    assert "has not given valid consent" in _text(response)
+    assert Referral.objects.get(pk=referral.pk).state == Referral.State.DRAFT
+    assert case.access_events.filter(action="denied", detail="consent").exists()

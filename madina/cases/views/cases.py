@@ -99,7 +99,7 @@ def _form_page(request, case: Case | None, form, *, title: str, submit: str, **e
 
 def _refuse_unless_supervisor(request, case: Case, part: str) -> None:
     if not access.is_supervisor(request.user, case.organisation_id):
-        selectors.log_access(case, request.user, AccessEvent.Action.DENIED, part)
+        selectors.log_refusal(case, request.user, part)
         raise PermissionDenied(_("Only a case supervisor may do this."))
 
 
@@ -703,6 +703,9 @@ def attachment_new(request, code: str):
         else:
             messages.success(request, _("The document has been added, encrypted."))
             return redirect(_detail(case, "attachments"))
+    elif request.method == "POST" and "file" in form.errors:
+        # A disguised, oversized or empty file: refused by the form, logged against the case.
+        selectors.log_refusal(case, request.user, "attachment", "upload")
     return _form_page(request, case, form, title=_("Add a document"), submit=_("Add the document"))
 
 

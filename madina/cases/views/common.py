@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 
-from madina.cases import access
+from madina.cases import access, selectors
 
 
 def case_view(view):
@@ -31,7 +31,11 @@ def case_view(view):
             if request.method == "GET":
                 url = f"{url}?{urlencode({'next': request.get_full_path()})}"
             return redirect(url)
-        response = view(request, *args, **kwargs)
+        try:
+            response = view(request, *args, **kwargs)
+        finally:
+            # Refusals raised inside a transaction were kept aside: write them now.
+            selectors.flush_refusals()
         response["Cache-Control"] = "no-store"
         return response
 

@@ -35,7 +35,6 @@ from madina.cases.forms_referrals import (
     plan_item_label,
 )
 from madina.cases.models import (
-    AccessEvent,
     AgeBand,
     Case,
     Consent,
@@ -154,9 +153,7 @@ def _side(request, pk: int, wanted: str) -> Referral:
     """The referral if the user is on the ``wanted`` side of it; 404 (logged) otherwise."""
     referral, side = selectors.referral_side(request.user, pk)
     if side != wanted:
-        selectors.log_access(
-            referral.case, request.user, AccessEvent.Action.DENIED, f"referral:{pk}"
-        )
+        selectors.log_refusal(referral.case, request.user, f"referral:{pk}")
         raise Http404
     return referral
 
@@ -240,6 +237,8 @@ def referral_new(request, code: str):
         )
         if not _referrable(service):
             refused = _("This service does not accept referrals through the platform.")
+            if request.method == "POST":
+                selectors.log_refusal(case, request.user, "referral", "service")
             service = None
     if service is None:
         search = ServiceSearchForm(request.GET)

@@ -1,4 +1,5 @@
-"""The Open Referral HSDS 3.0 API of the directory: ``/api/hsds/``, ``services``, one service.
+"""The Open Referral HSDS 3.0 API of the directory: ``/api/hsds/``, ``services``, one service,
+and the whole directory as HSDS tables (``datapackage.zip``).
 
 Read-only, for signed-in users and organisation tokens, like the rest of the API; the same rule
 as the pages decides what is seen (active services only here). madina/api/urls.py includes
@@ -8,7 +9,7 @@ as the pages decides what is seen (active services only here). madina/api/urls.p
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.urls import path, reverse
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -28,6 +29,7 @@ from madina.directory.hsds import (
     organisation_uuid,
     service_to_hsds,
 )
+from madina.directory.hsds_tables import FILENAME, datapackage_zip
 
 MAX_PER_PAGE = 100
 _LANGUAGES = [code for code, _name in settings.LANGUAGES]
@@ -128,8 +130,33 @@ class HsdsServiceDetailApi(APIView):
         return Response(service_to_hsds(service, language=language))
 
 
+class HsdsDataPackageApi(APIView):
+    @extend_schema(
+        operation_id="hsds_datapackage",
+        summary="HSDS: every active service as HSDS tables (Frictionless data package, ZIP)",
+        parameters=[OpenApiParameter("language", OpenApiTypes.STR, enum=_LANGUAGES)],
+        responses={(200, "application/zip"): OpenApiTypes.BINARY},
+    )
+    def get(self, request):
+        require(request.user, "directory.view_service")
+        language = request.query_params.get("language", "fr")
+        if language not in _LANGUAGES:
+            language = "fr"
+        content = datapackage_zip(export_queryset(), language=language)
+        response = HttpResponse(content, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
+        return response
+
+    def perform_content_negotiation(self, request, force=False):
+        # A ZIP whatever the Accept header; errors still come out as JSON.
+        return super().perform_content_negotiation(request, force=True)
+
+
 urlpatterns = [
     path("hsds/", HsdsRootApi.as_view(), name="directory-api-hsds-root"),
+    path(
+        "hsds/datapackage.zip", HsdsDataPackageApi.as_view(), name="directory-api-hsds-datapackage"
+    ),
     path("hsds/services", HsdsServiceListApi.as_view(), name="directory-api-hsds-services"),
     path(
         "hsds/services/<uuid:service_id>",

@@ -531,3 +531,11 @@ def test_an_expired_consent_refuses_the_send_and_is_logged(ccast):
     assert "has not given valid consent" in _text(response)
     assert Referral.objects.get(pk=referral.pk).state == Referral.State.DRAFT
     assert case.access_events.filter(action="denied", detail="consent").exists()
+
+
+def test_typed_text_keeps_its_own_direction_on_the_slip():
+    from madina.cases.views.referrals import _isolate
+
+    assert _isolate("Dépôt de plainte.") == "\u200eDépôt de plainte.\u200e"
+    assert _isolate("« شكاية ».") == "\u200f« شكاية ».\u200f"
+    assert _isolate("12/05") == "12/05" and _isolate("") == ""

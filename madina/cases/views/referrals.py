@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as pygettext
+import unicodedata
 from functools import lru_cache, wraps
 
 import pycountry
@@ -137,6 +138,32 @@ def packet_display(packet: dict) -> dict:
         shown["safety_plan"] = packet["safety_plan"]
     if "message" in packet:
         shown["message"] = packet["message"]
+    return shown
+
+
+def _isolate(text: str) -> str:
+    """Text typed by people, kept in its own direction inside a page of the other direction.
+
+    The PDF renderer ignores dir="auto" and Unicode isolates; a mark of the text's own
+    direction at both ends (LRM or RLM, after its first strong letter) keeps a French sentence's
+    full stop at its end on an Arabic slip, and an Arabic one's on a French slip.
+    """
+    for char in text:
+        kind = unicodedata.bidirectional(char)
+        if kind in {"L", "R", "AL"}:
+            mark = "\u200e" if kind == "L" else "\u200f"
+            return f"{mark}{text}{mark}"
+    return text
+
+
+def _isolated(shown: dict) -> dict:
+    for key in ("safety_plan", "message"):
+        if shown.get(key):
+            shown[key] = _isolate(shown[key])
+    if shown.get("contact", {}).get("notes"):
+        shown["contact"]["notes"] = _isolate(shown["contact"]["notes"])
+    for incident in shown.get("incidents", []):
+        incident["description"] = _isolate(incident["description"])
     return shown
 
 
@@ -569,7 +596,7 @@ def referral_slip(request, pk: int):
             "referral": referral,
             "organisation": referral.case.organisation,
             "sender": sender,
-            "packet": packet_display(referral.packet),
+            "packet": _isolated(packet_display(referral.packet)),
         },
         request=request,
     )

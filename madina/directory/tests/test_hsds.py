@@ -5,8 +5,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from madina.actors.tests.factories import FocalPersonFactory
 from madina.directory.hsds import organisation_uuid
+from madina.directory.hsds_structure import PAGE, SERVICE
 from madina.directory.tests.factories import ServiceFactory
-from madina.directory.tests.hsds_structure import PAGE, SERVICE
 
 pytestmark = pytest.mark.django_db
 

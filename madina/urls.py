@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("data/", include("madina.interop.urls")),
     path("services/", include("madina.directory.urls")),
     path("cases/", include("madina.cases.urls")),
+    path("outreach/", include("madina.outreach.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "madina.interop",
     "madina.directory",
     "madina.cases",
+    "madina.outreach",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",

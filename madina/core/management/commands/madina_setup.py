@@ -10,6 +10,8 @@ from madina.core.demo import DemoDataError, demo_load
 from madina.directory.demo import directory_demo_load
 from madina.initiatives.demo import initiatives_demo_load
 from madina.meetings.demo import meetings_demo_load
+from madina.outreach.demo import outreach_demo_load
+from madina.outreach.training_demo import training_demo_load
 
 
 class Command(BaseCommand):
@@ -44,6 +46,7 @@ class Command(BaseCommand):
             meetings = meetings_demo_load()
             directory = directory_demo_load()
             cases = cases_demo_load()
+            outreach = outreach_demo_load() + training_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -56,3 +59,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {meetings} meetings created.")
             self.stdout.write(f"Demo: {directory} directory services created.")
             self.stdout.write(f"Demo: {cases} confidential cases created (fictional persons).")
+            self.stdout.write(f"Demo: {outreach} outreach and training records created.")

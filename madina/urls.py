@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("services/", include("madina.directory.urls")),
     path("cases/", include("madina.cases.urls")),
     path("outreach/", include("madina.outreach.urls")),
+    path("results/", include("madina.results.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),
 )

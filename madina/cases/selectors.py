@@ -333,6 +333,22 @@ def may_see_statistics(user) -> bool:
     return orgs is None or bool(orgs)
 
 
+def consented_incidents() -> QuerySet[Incident]:
+    """Incidents whose case has consent to anonymous statistics today.
+
+    The only way other apps (the results framework) count incidents: they get these rows'
+    type, date, commune, sex and age band, and must suppress small cells themselves.
+    """
+    today = timezone.localdate()
+    consented = Consent.objects.filter(
+        case=OuterRef("case"),
+        purpose=Consent.Purpose.STATISTICS,
+        withdrawn_at__isnull=True,
+        given_on__lte=today,
+    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    return Incident.objects.filter(Exists(consented))
+
+
 def statistics(user, *, dimension: str, start=None, end=None, province=None) -> dict:
     """Incidents counted by GBVIMS type and one dimension, only with consent to statistics.
 
@@ -341,14 +357,7 @@ def statistics(user, *, dimension: str, start=None, end=None, province=None) -> 
     """
     if dimension not in DIMENSIONS or not may_see_statistics(user):
         raise Http404
-    today = timezone.localdate()
-    consented = Consent.objects.filter(
-        case=OuterRef("case"),
-        purpose=Consent.Purpose.STATISTICS,
-        withdrawn_at__isnull=True,
-        given_on__lte=today,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
-    incidents = Incident.objects.filter(Exists(consented))
+    incidents = consented_incidents()
     orgs = statistics_organisations(user)
     if orgs is not None:
         incidents = incidents.filter(case__organisation_id__in=orgs)

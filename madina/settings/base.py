@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "madina.directory",
     "madina.cases",
     "madina.outreach",
+    "madina.results",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",

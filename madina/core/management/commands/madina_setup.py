@@ -12,6 +12,7 @@ from madina.initiatives.demo import initiatives_demo_load
 from madina.meetings.demo import meetings_demo_load
 from madina.outreach.demo import outreach_demo_load
 from madina.outreach.training_demo import training_demo_load
+from madina.results.demo import results_demo_load
 
 
 class Command(BaseCommand):
@@ -47,6 +48,7 @@ class Command(BaseCommand):
             directory = directory_demo_load()
             cases = cases_demo_load()
             outreach = outreach_demo_load() + training_demo_load()
+            results = results_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -60,3 +62,4 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {directory} directory services created.")
             self.stdout.write(f"Demo: {cases} confidential cases created (fictional persons).")
             self.stdout.write(f"Demo: {outreach} outreach and training records created.")
+            self.stdout.write(f"Demo: {results} results-framework records created.")

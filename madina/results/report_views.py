@@ -1,0 +1,321 @@
+"""The dashboard of an edition, its donor report (PDF and XLSX), and the alignment view.
+
+All three outputs of an edition read the same figures, built once by ``report.edition_report``
+from the stored values: the pages never count records, so they cost the same at any data size.
+Every signed-in user reads them (``results.view_edition``): they hold counts, never personal
+data, and small cells stay hidden ("<5").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from io import BytesIO
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from madina.actors.models import Sector
+from madina.core.forms import BootstrapMixin
+from madina.core.pdf import pdf_response, render_pdf
+from madina.results import report as reports
+from madina.results.models import Edition, Indicator, Result
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _edition_for(request, pk: int) -> Edition:
+    if not request.user.has_perm("results.view_edition"):
+        raise PermissionDenied
+    return get_object_or_404(Edition, pk=pk)
+
+
+def _language() -> str:
+    return (translation.get_language() or "fr")[:2]
+
+
+# -- dashboard ---------------------------------------------------------------------------------
+
+
+class DashboardFilter(BootstrapMixin, forms.Form):
+    outcome = forms.TypedChoiceField(
+        label=gettext_lazy("outcome"), required=False, coerce=int, empty_value=None
+    )
+    start = forms.TypedChoiceField(
+        label=gettext_lazy("from the period"), required=False, coerce=int, empty_value=None
+    )
+    end = forms.TypedChoiceField(
+        label=gettext_lazy("to the period"), required=False, coerce=int, empty_value=None
+    )
+    indicator = forms.TypedChoiceField(
+        label=gettext_lazy("trend of the indicator"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
+
+    def __init__(self, *args, outcomes, periods, indicators, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("every outcome"))]
+        self.fields["outcome"].choices = everything + [
+            (node.pk, f"{node.code} {node.title}") for node in outcomes
+        ]
+        spans = [(index, period.label) for index, period in enumerate(periods)]
+        self.fields["start"].choices = [("", _("first period")), *spans]
+        self.fields["end"].choices = [("", _("last period")), *spans]
+        self.fields["indicator"].choices = [("", _("first indicator"))] + [
+            (row.pk, f"{row.code} {row.title}") for row in indicators
+        ]
+
+
+@login_required
+@require_GET
+def dashboard(request, pk: int):
+    """Progress against target, values by commune and by period, filtered; no personal data."""
+    edition = _edition_for(request, pk)
+    full = reports.edition_report(edition, _language())
+    form = DashboardFilter(
+        request.GET or None,
+        outcomes=full.outcomes,
+        periods=full.periods,
+        indicators=full.indicators,
+    )
+    chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    data = full
+    if chosen.get("outcome") is not None:
+        data = reports.edition_report(edition, _language(), outcome=chosen["outcome"])
+    first = chosen.get("start") or 0
+    last = chosen.get("end")
+    last = len(full.periods) - 1 if last is None else last
+    if last < first:
+        first, last = last, first
+    shown_periods = full.periods[first : last + 1]
+    trend_rows = [
+        dataclasses.replace(row, values=row.values[first : last + 1]) for row in data.indicators
+    ]
+    trend = next((row for row in trend_rows if row.pk == chosen.get("indicator")), None)
+    if trend is None and trend_rows:
+        trend = trend_rows[0]
+    return render(
+        request,
+        "results/dashboard.html",
+        {
+            "edition": edition,
+            "report": data,
+            "form": form,
+            "periods": shown_periods,
+            "trend_rows": trend_rows,
+            "trend": trend,
+            "trend_chart": (
+                reports.period_chart(trend, shown_periods, rtl=data.rtl) if trend else ""
+            ),
+            "languages": [("ar", "العربية"), ("fr", "Français"), ("en", "English")],
+        },
+    )
+
+
+# -- donor report ------------------------------------------------------------------------------
+
+
+def report_context(data: reports.EditionReport) -> dict:
+    """What templates/results/pdf/report.html needs."""
+    charts = [
+        (row, reports.period_chart(row, data.periods, rtl=data.rtl))
+        for row in data.indicators
+        if any(value is not None for value in row.values)
+    ]
+    return {
+        "title": _("Results report"),
+        "report": data,
+        "charts": charts,
+        "by_sex": [row for row in data.indicators if row.by_sex],
+    }
+
+
+def render_report_pdf(edition: Edition, language: str) -> bytes:
+    with translation.override(language):
+        data = reports.edition_report(edition, language)
+        return render_pdf("results/pdf/report.html", report_context(data), language=language)
+
+
+def _filename(edition: Edition, extension: str) -> str:
+    return get_valid_filename(f"results-report-{edition.pk}-{_language()}") + extension
+
+
+@login_required
+@require_GET
+def report_pdf(request, pk: int):
+    """The donor report in the reader's language, rendered now (a few seconds at most)."""
+    edition = _edition_for(request, pk)
+    pdf = render_report_pdf(edition, _language())
+    return pdf_response(pdf, _filename(edition, ""))
+
+
+def report_workbook(data: reports.EditionReport) -> Workbook:
+    """The report's figures as a spreadsheet: the framework, the communes, the narrative."""
+    workbook = Workbook()
+    bold = Font(bold=True)
+    levels = dict(Result.Level.choices)
+    framework = workbook.active
+    framework.title = _("Framework")[:31]
+    framework.append(
+        [
+            _("Code"),
+            _("Level"),
+            _("Title"),
+            _("Unit"),
+            _("Baseline"),
+            _("Target"),
+            *[period.label for period in data.periods],
+            _("Total"),
+            _("Progress (%)"),
+        ]
+    )
+    for row in data.rows:
+        if row.indicator is None:
+            framework.append([row.code, str(levels[row.kind]), row.title])
+            for column in framework[framework.max_row]:
+                column.font = bold
+            continue
+        line = row.indicator
+        framework.append(
+            [
+                line.code,
+                _("indicator"),
+                line.title,
+                line.unit_label,
+                _number(line.baseline),
+                _number(line.target),
+                *[_number(value) for value in line.values],
+                _number(line.total),
+                _number(line.progress),
+            ]
+        )
+    for column in framework[1]:
+        column.font = bold
+
+    communes = workbook.create_sheet(_("By commune")[:31])
+    table = data.communes
+    communes.append([_("Commune"), *[f"{row.code} {row.title}" for row in table.indicators]])
+    for name, counts in table.rows:
+        communes.append([name, *[_count(count) for count in counts]])
+    sexes = [row for row in data.indicators if row.by_sex]
+    if sexes:
+        communes.append([])
+        communes.append([_("By sex")])
+        for row in sexes:
+            for label, count in row.by_sex:
+                communes.append([f"{row.code} {row.title}", label, _count(count)])
+    communes.append([])
+    communes.append([_("Cells under 5 are hidden (<5).")])
+
+    narrative = workbook.create_sheet(_("Narrative")[:31])
+    narrative.append([_("Section"), _("Text")])
+    for section in data.sections:
+        narrative.append([section.title, section.body])
+    for sheet in workbook.worksheets:
+        sheet.sheet_view.rightToLeft = data.rtl
+        for column in sheet[1]:
+            column.font = bold
+    return workbook
+
+
+def _number(value):
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _count(value):
+    return reports.SUPPRESSED if value is None else value
+
+
+@login_required
+@require_GET
+def report_xlsx(request, pk: int):
+    edition = _edition_for(request, pk)
+    data = reports.edition_report(edition, _language())
+    buffer = BytesIO()
+    report_workbook(data).save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(edition, ".xlsx")}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -- alignment ---------------------------------------------------------------------------------
+
+LISTED = 20  # indicators and actions named under each programme (the counts are complete)
+
+
+@login_required
+@require_GET
+def alignment(request):
+    """Initiatives, coordination actions and indicators by national-strategy programme.
+
+    Programme actions have no sector of their own: an action counts under the programme of each
+    initiative it is linked to. Only what the reader may see is counted.
+    """
+    if not request.user.has_perm("results.view_edition"):
+        raise PermissionDenied
+    from madina.coordination.models import ProgrammeItem
+    from madina.coordination.programme_selectors import visible_items
+    from madina.initiatives.selectors import visible_initiatives
+
+    sectors = list(
+        Sector.objects.filter(is_active=True).only(
+            "pk", "parent_id", "code", "name_ar", "name_fr", "name_en"
+        )
+    )
+    top = {sector.pk: sector for sector in sectors if sector.parent_id is None}
+    programme_of = {
+        sector.pk: sector.pk if sector.parent_id is None else sector.parent_id for sector in sectors
+    }
+    groups = {
+        pk: {"sector": sector, "initiatives": 0, "actions": [], "indicators": []}
+        for pk, sector in top.items()
+    }
+    initiatives = visible_initiatives(request.user)
+    for row in initiatives.values("sector_id").annotate(count=Count("pk")).order_by():
+        group = groups.get(programme_of.get(row["sector_id"]))
+        if group is not None:
+            group["initiatives"] += row["count"]
+    actions = (
+        visible_items(request.user)
+        .filter(kind=ProgrammeItem.Kind.ACTION, initiatives__in=initiatives)
+        .values("pk", "title", "code", "initiatives__sector_id")
+        .distinct()
+        .order_by("code", "pk")
+    )
+    seen: set[tuple[int, int]] = set()
+    for row in actions:
+        programme = programme_of.get(row["initiatives__sector_id"])
+        if programme in groups and (programme, row["pk"]) not in seen:
+            seen.add((programme, row["pk"]))
+            groups[programme]["actions"].append(row)
+    indicators = (
+        Indicator.objects.filter(sector__isnull=False)
+        .select_related("result__edition")
+        .order_by("code", "pk")
+    )
+    for indicator in indicators:
+        group = groups.get(programme_of.get(indicator.sector_id))
+        if group is not None:
+            group["indicators"].append(indicator)
+    rows = sorted(groups.values(), key=lambda group: group["sector"].code)
+    for group in rows:
+        group["action_count"] = len(group["actions"])
+        group["indicator_count"] = len(group["indicators"])
+        group["actions"] = group["actions"][:LISTED]
+        group["indicators"] = group["indicators"][:LISTED]
+    return render(request, "results/alignment.html", {"rows": rows, "listed": LISTED})

@@ -332,6 +332,36 @@ def _commune_table(indicators: list[IndicatorRow]) -> CommuneTable:
     return CommuneTable(broken_down, rows)
 
 
+def commune_map(row: IndicatorRow | None) -> list[dict]:
+    """The points of the dashboard's map: one per commune of ``row``'s breakdown, in one query.
+
+    Every commune of the stored breakdown is listed (``lat``/``lng`` None when the area has no
+    coordinates: the map leaves it out, the table by commune still shows it); a suppressed small
+    cell has ``value`` None and the label "<5". Counts only, never a record.
+    """
+    if row is None or not row.by_commune:
+        return []
+    areas = Area.objects.only(
+        "pk", "name_ar", "name_fr", "name_en", "latitude", "longitude"
+    ).in_bulk(list(row.by_commune))
+    points = []
+    for pk, value in row.by_commune.items():
+        area = areas.get(pk)
+        known = area is not None and area.latitude is not None and area.longitude is not None
+        points.append(
+            {
+                "id": pk,
+                "name": area.name if area is not None else str(pk),
+                "lat": float(area.latitude) if known else None,
+                "lng": float(area.longitude) if known else None,
+                "value": value,
+                "label": cell(value),
+            }
+        )
+    points.sort(key=lambda point: point["name"])
+    return points
+
+
 # -- charts ------------------------------------------------------------------------------------
 
 

@@ -14,13 +14,13 @@ from io import BytesIO
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_GET
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -29,7 +29,9 @@ from madina.actors.models import Sector
 from madina.core.forms import BootstrapMixin
 from madina.core.pdf import pdf_response, render_pdf
 from madina.results import report as reports
+from madina.results import space_report as space_reports
 from madina.results.models import Edition, Indicator, Result
+from madina.territory.models import Area
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -63,8 +65,14 @@ class DashboardFilter(BootstrapMixin, forms.Form):
         coerce=int,
         empty_value=None,
     )
+    map_indicator = forms.TypedChoiceField(
+        label=gettext_lazy("map of the indicator"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+    )
 
-    def __init__(self, *args, outcomes, periods, indicators, **kwargs):
+    def __init__(self, *args, outcomes, periods, indicators, mapped=(), **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", _("every outcome"))]
         self.fields["outcome"].choices = everything + [
@@ -75,6 +83,9 @@ class DashboardFilter(BootstrapMixin, forms.Form):
         self.fields["end"].choices = [("", _("last period")), *spans]
         self.fields["indicator"].choices = [("", _("first indicator"))] + [
             (row.pk, f"{row.code} {row.title}") for row in indicators
+        ]
+        self.fields["map_indicator"].choices = [("", _("first indicator by commune"))] + [
+            (row.pk, f"{row.code} {row.title}") for row in mapped
         ]
 
 
@@ -89,6 +100,7 @@ def dashboard(request, pk: int):
         outcomes=full.outcomes,
         periods=full.periods,
         indicators=full.indicators,
+        mapped=full.communes.indicators,
     )
     chosen = form.cleaned_data if form.is_bound and form.is_valid() else {}
     data = full
@@ -106,6 +118,12 @@ def dashboard(request, pk: int):
     trend = next((row for row in trend_rows if row.pk == chosen.get("indicator")), None)
     if trend is None and trend_rows:
         trend = trend_rows[0]
+    # The map: one indicator broken down by commune, its communes as proportional circles.
+    mapped = data.communes.indicators
+    map_row = next((row for row in mapped if row.pk == chosen.get("map_indicator")), None)
+    if map_row is None and mapped:
+        map_row = mapped[0]
+    map_points = reports.commune_map(map_row)
     return render(
         request,
         "results/dashboard.html",
@@ -120,6 +138,95 @@ def dashboard(request, pk: int):
                 reports.period_chart(trend, shown_periods, rtl=data.rtl) if trend else ""
             ),
             "languages": [("ar", "العربية"), ("fr", "Français"), ("en", "English")],
+            "map_row": map_row,
+            "map_points": map_points,
+            "map_drawn": any(point["lat"] is not None for point in map_points),
+        },
+    )
+
+
+# -- dashboard of a coordination space -----------------------------------------------------------
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+
+class SpaceDashboardFilter(BootstrapMixin, forms.Form):
+    start = forms.DateField(
+        label=gettext_lazy("from the month"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput(format="%Y-%m", attrs={"dir": "ltr"}),
+    )
+    end = forms.DateField(
+        label=gettext_lazy("to the month"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput(format="%Y-%m", attrs={"dir": "ltr"}),
+    )
+    commune = forms.ModelChoiceField(
+        label=gettext_lazy("commune"), queryset=Area.objects.none(), required=False
+    )
+    series = forms.ChoiceField(label=gettext_lazy("trend of"), required=False)
+
+    def __init__(self, *args, communes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+        self.fields["commune"].empty_label = _("every commune")
+        self.fields["series"].choices = list(space_reports.series_labels().items())
+        # Where the browser has no month picker, a hint of the format (e.g. "AAAA-MM").
+        hint = pgettext("format of a month typed in a filter", "YYYY-MM")
+        for name in ("start", "end"):
+            self.fields[name].widget.attrs["placeholder"] = hint
+
+
+def _space_communes(space):
+    """The communes of the space's territory (a province or region counts its communes); every
+    commune when the space names no territory."""
+    territory = space.territory.values("pk")
+    communes = Area.objects.communes()
+    if space.territory.exists():
+        communes = communes.filter(
+            Q(pk__in=territory) | Q(parent__in=territory) | Q(parent__parent__in=territory)
+        )
+    return communes.order_by("name_fr").only("pk", "name_ar", "name_fr", "name_en")
+
+
+@login_required
+@require_GET
+def space_dashboard(request, space_pk: int):
+    """A coordination space's activity by month and by commune, counted live in aggregates.
+
+    Whoever may see the space reads it (others get 404, as on the space's page); counts only,
+    small cells of pupils hidden ("<5").
+    """
+    from madina.coordination.selectors import space_get_for_user
+
+    space = space_get_for_user(request.user, space_pk)
+    form = SpaceDashboardFilter(request.GET or None, communes=_space_communes(space))
+    chosen = {}
+    if form.is_bound:
+        form.is_valid()
+        chosen = form.cleaned_data
+    start, end = space_reports.month_span(chosen.get("start"), chosen.get("end"))
+    data = space_reports.space_report(
+        space, request.user, start=start, end=end, commune=chosen.get("commune")
+    )
+    trend = data.get(chosen.get("series") or "sessions")
+    return render(
+        request,
+        "results/space_dashboard.html",
+        {
+            "space": space,
+            "form": form,
+            "report": data,
+            "commune": chosen.get("commune"),
+            "first_month": data.months[0],
+            "last_month": data.months[-1],
+            "trend": trend,
+            "trend_chart": space_reports.trend_chart(trend, data.months),
+            "max_months": space_reports.MAX_MONTHS,
         },
     )
 

@@ -29,4 +29,5 @@ urlpatterns = [
     path("editions/<int:pk>/report.pdf", report_views.report_pdf, name="report_pdf"),
     path("editions/<int:pk>/report.xlsx", report_views.report_xlsx, name="report_xlsx"),
     path("alignment/", report_views.alignment, name="alignment"),
+    path("spaces/<int:space_pk>/dashboard/", report_views.space_dashboard, name="space_dashboard"),
 ]

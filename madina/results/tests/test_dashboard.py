@@ -163,3 +163,89 @@ def test_the_alignment_view_groups_by_programme(cast, programmes):
 @pytest.mark.parametrize("who", ["admin", "member", "readonly", "outsider", "coordinator"])
 def test_every_signed_in_role_reads_the_alignment(cast, programmes, who):
     assert cast.client_for(who).get(_url("alignment")).status_code == 200
+
+
+# -- map by commune ----------------------------------------------------------------------------
+
+
+def _map_data(html: str) -> list[dict]:
+    import json
+    import re
+
+    found = re.search(
+        r'<script id="results-map-data" type="application/json">(.*?)</script>', html, re.S
+    )
+    assert found, "the map's data is embedded with json_script"
+    return json.loads(found.group(1))
+
+
+@pytest.fixture
+def placed(edition_world):
+    """Coordinates for the communes of the edition's territory."""
+    communes = edition_world["communes"]
+    for name, (lat, lng) in {"Nador": (35.17, -2.93), "Beni Ansar": (35.26, -2.93)}.items():
+        communes[name].latitude = lat
+        communes[name].longitude = lng
+        communes[name].save()
+    return communes
+
+
+def test_the_map_holds_the_stored_breakdown_by_commune(cast, edition_world, placed):
+    pupils = edition_world["indicators"]["1.1.b"]
+    client = cast.client_for("readonly")
+    url = _url("dashboard", edition_world["edition"].pk)
+    html = client.get(url, {"map_indicator": pupils.pk}).content.decode()
+    stored = IndicatorValue.objects.get(indicator=pupils, is_total=True).breakdown["commune"]
+    points = _map_data(html)
+    assert {str(point["id"]): point["value"] for point in points} == stored
+    assert {point["name"]: point["value"] for point in points} == {"Nador": 40, "Beni Ansar": 23}
+    nador = next(point for point in points if point["name"] == "Nador")
+    assert (nador["lat"], nador["lng"]) == (35.17, -2.93)
+    assert 'id="results-map"' in html and "aria-label=" in html
+    assert "vendor/leaflet/leaflet.js" in html and "results/dashboard_map.js" in html
+    # The table by commune stays, as the accessible alternative.
+    table = html[html.index('id="results-map"') :]
+    assert "<table" in table and "<bdi>Beni Ansar</bdi>" in table and ">40\n<" in table
+    # No inline script: only json_script data and files served by the platform.
+    for tag in html.split("<script")[1:]:
+        assert tag.startswith(' id="results-map-data" type="application/json"') or (
+            ' src="' in tag.split(">")[0] and tag.split(">", 1)[1].startswith("</script")
+        )
+    assert "<style" not in html and " style=" not in html
+    # The first indicator by commune by default (sessions).
+    sessions = edition_world["indicators"]["1.1.a"]
+    stored = IndicatorValue.objects.get(indicator=sessions, is_total=True).breakdown["commune"]
+    points = _map_data(client.get(url).content.decode())
+    assert {str(point["id"]): point["value"] for point in points} == stored
+
+
+def test_the_map_shows_small_cells_as_hidden(cast, edition_world, placed):
+    nador, beni_ansar = placed["Nador"], placed["Beni Ansar"]
+    total = IndicatorValue.objects.get(
+        indicator=edition_world["indicators"]["1.1.a"], is_total=True
+    )
+    total.breakdown = {"commune": {str(nador.pk): None, str(beni_ansar.pk): 7}}
+    total.save()
+    html = cast.client_for("member").get(_url("dashboard", edition_world["edition"].pk))
+    points = {point["id"]: point for point in _map_data(html.content.decode())}
+    assert points[nador.pk]["value"] is None and points[nador.pk]["label"] == "<5"
+    assert points[beni_ansar.pk]["value"] == 7 and points[beni_ansar.pk]["label"] == "7"
+
+
+def test_no_map_without_coordinates_but_the_table_stays(cast, edition_world):
+    html = cast.client_for("member").get(_url("dashboard", edition_world["edition"].pk))
+    html = html.content.decode()
+    assert 'id="results-map"' not in html and "leaflet.js" not in html
+    assert "<table" in html and "<bdi>Beni Ansar</bdi>" in html
+
+
+def test_the_map_costs_one_query(cast, edition_world, placed, django_assert_max_num_queries):
+    edition = edition_world["edition"]
+    client = cast.client_for("coordinator")
+    url = _url("dashboard", edition.pk)
+    client.get(url)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    assert len(queries.captured_queries) <= 15
+    assert sum('"territory_area"' in query["sql"] for query in queries.captured_queries) <= 3
+    assert not any("outreach_" in query["sql"] for query in queries.captured_queries)

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from madina.coordination.tests.factories import SpaceFactory
 from madina.core.tests.test_translation_coverage import _LATIN_WORD, _names_out, texts_of
 from madina.results import compute
 from madina.results.models import Edition, Indicator, NarrativeSection, Project, Result
@@ -107,6 +108,7 @@ def test_results_pages_are_translated(cast, world):
     edition, pupils = world.edition, world.pupils
     value = pupils.values.filter(is_total=True).get()
     client = cast.client_for("coordinator")
+    space = SpaceFactory(name_en="Nador coordination space")
     paths = [
         "/results/",
         f"/results/editions/{edition.pk}/",
@@ -118,6 +120,7 @@ def test_results_pages_are_translated(cast, world):
         f"/results/editions/{edition.pk}/sections/",
         f"/results/results/{world.output.pk}/indicators/new/",
         "/results/alignment/",
+        f"/results/spaces/{space.pk}/dashboard/?start=2025-01&end=2025-06",
     ]
     for path in paths:
         texts = {}

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 
 from madina.actors.models import _localised
 from madina.core.models import StoredFileDetails, TimeStampedModel
+from madina.core.text import search_text
 from madina.core.uploads import RandomFileName
 
 
@@ -83,6 +84,8 @@ class Capsule(TimeStampedModel):
     link = models.URLField(_("link"), blank=True)
     validated_on = models.DateField(_("validated on"), null=True, blank=True)
     is_active = models.BooleanField(_("in use"), default=True)
+    # The titles in their folded and skeleton forms (core.text), for forgiving search.
+    search_text = models.TextField(editable=False, blank=True)
 
     class Meta:
         verbose_name = _("awareness capsule")
@@ -98,12 +101,16 @@ class Capsule(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    @property
-    def title(self) -> str:
-        return _localised(self, "title")
+    def save(self, *args, **kwargs):
+        self.search_text = search_text([self.title_ar, self.title_fr, self.title_en])
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("outreach:capsule_detail", args=[self.pk])
+
+    @property
+    def title(self) -> str:
+        return _localised(self, "title")
 
 
 class CapsuleFile(StoredFileDetails):
@@ -143,6 +150,8 @@ class School(TimeStampedModel):
     )
     # The Ministry of Education's code (code GRESA / MASSAR) when known.
     official_code = models.CharField(_("official code"), max_length=20, blank=True)
+    # The names in their folded and skeleton forms (core.text), for forgiving search.
+    search_text = models.TextField(editable=False, blank=True)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -159,6 +168,10 @@ class School(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text([self.name_ar, self.name_fr, self.official_code])
+        super().save(*args, **kwargs)
 
     @property
     def name(self) -> str:

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404
 
 from madina.actors.models import Organisation
 from madina.core.permissions import require
+from madina.core.text import search_q
 from madina.directory import selectors as directory_selectors
 from madina.directory.models import Language
 from madina.outreach.models import (
@@ -35,17 +36,6 @@ def organisations_editable_by(user) -> QuerySet[Organisation]:
     """The organisations whose capsules and sessions ``user`` may add: the same as for services
     (admin or member of the organisation; every organisation for coordinators)."""
     return directory_selectors.organisations_editable_by(user)
-
-
-def _words_q(q: str, fields: tuple[str, ...]) -> Q:
-    """Every word of ``q`` in one of ``fields`` (case-insensitive)."""
-    condition = Q()
-    for word in q.split():
-        word_q = Q()
-        for field in fields:
-            word_q |= Q(**{f"{field}__icontains": word})
-        condition &= word_q
-    return condition
 
 
 # --- Capsules ------------------------------------------------------------------------------------
@@ -80,7 +70,8 @@ def capsule_list(
     require(user, VIEW, visible=False)
     queryset = Capsule.objects.all()
     if q.strip():
-        queryset = queryset.filter(_words_q(q, ("title_ar", "title_fr", "title_en")))
+        # Forgiving: any script, spelling variant or transliteration of the titles.
+        queryset = queryset.filter(search_q(q))
     if format:
         queryset = queryset.filter(format=format)
     if topic:
@@ -130,7 +121,7 @@ def school_list(*, user, q: str = "", commune=None) -> QuerySet[School]:
     require(user, VIEW, visible=False)
     queryset = School.objects.all()
     if q.strip():
-        queryset = queryset.filter(_words_q(q, ("name_ar", "name_fr", "official_code")))
+        queryset = queryset.filter(search_q(q))
     if commune is not None:
         queryset = queryset.filter(commune=commune)
     return (

@@ -9,4 +9,6 @@ urlpatterns = [
     path("", include("madina.coordination.api")),
     path("", include("madina.meetings.api")),
     path("", include("madina.directory.api")),
+    path("", include("madina.outreach.api")),
+    path("", include("madina.results.api")),
 ]

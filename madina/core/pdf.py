@@ -18,6 +18,7 @@ import logging
 import mimetypes
 import posixpath
 import re
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -108,11 +109,13 @@ def render_pdf(
     *,
     request: HttpRequest | None = None,
     language: str | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> bytes:
     """Render ``template_name`` (which extends ``pdf/base.html``) to PDF bytes.
 
     ``language`` defaults to the active one (the request's, under LocaleMiddleware); the
     document is written wholly in it: translated strings, dates, ``<html lang dir>``.
+    ``progress``, when given, is told each stage as it starts: "layout", then "write".
     """
     language = language or translation.get_language() or settings.LANGUAGE_CODE
     if language not in dict(settings.LANGUAGES):
@@ -121,8 +124,13 @@ def render_pdf(
         html = render_to_string(
             template_name, {**(context or {}), **_document_context()}, request=request
         )
-    document = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
-    return document.write_pdf(font_config=FontConfiguration())
+    source = HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher())
+    if progress:
+        progress("layout")
+    document = source.render(font_config=FontConfiguration())
+    if progress:
+        progress("write")
+    return document.write_pdf()
 
 
 def pdf_response(pdf: bytes, filename: str) -> HttpResponse:

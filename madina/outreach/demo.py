@@ -125,6 +125,7 @@ class DemoSession:
     audiences: list[tuple[str, int, int]]
     teachers: int
     feedback: str  # also what finds the session again
+    migrants_counted: bool = True  # whether the school counted the children of migrants
 
 
 SESSIONS = [
@@ -163,6 +164,7 @@ SESSIONS = [
         [("M2", 13, 15), ("M3", 12, 10)],
         2,
         "La bande dessinée a circulé entre les classes.",
+        migrants_counted=False,
     ),
     DemoSession(
         "afsr",
@@ -326,7 +328,13 @@ def outreach_demo_load() -> int:
                 "feedback": spec.feedback,
             },
             audiences=[
-                {"grade": grade, "girls": girls, "boys": boys}
+                {
+                    "grade": grade,
+                    "girls": girls,
+                    "boys": boys,
+                    # Fictional: about one pupil in six is a child of migrants, where counted.
+                    "migrants": (girls + boys) // 6 if spec.migrants_counted else None,
+                }
                 for grade, girls, boys in spec.audiences
             ],
         )

@@ -286,11 +286,22 @@ class AudienceForm(BootstrapMixin, forms.Form):
     boys = forms.IntegerField(
         label=_("boys"), min_value=0, max_value=10_000, initial=0, required=False
     )
+    migrants = forms.IntegerField(
+        label=_("of whom children of migrants"),
+        help_text=_("If the school knows it; leave empty otherwise."),
+        min_value=0,
+        max_value=10_000,
+        required=False,
+    )
 
     def clean(self):
         cleaned = super().clean()
         if not cleaned.get("grade") and (cleaned.get("girls") or cleaned.get("boys")):
             self.add_error("grade", _("Choose the grade of these pupils."))
+        migrants = cleaned.get("migrants")
+        pupils = (cleaned.get("girls") or 0) + (cleaned.get("boys") or 0)
+        if migrants is not None and migrants > pupils:
+            self.add_error("migrants", _("There cannot be more children of migrants than pupils."))
         return cleaned
 
     def row(self) -> dict | None:
@@ -301,6 +312,7 @@ class AudienceForm(BootstrapMixin, forms.Form):
             "grade": data["grade"],
             "girls": data.get("girls") or 0,
             "boys": data.get("boys") or 0,
+            "migrants": data.get("migrants"),
         }
 
 
@@ -338,7 +350,12 @@ def audience_formset(data=None, *, session: AwarenessSession | None = None):
     # given a grade has changed and is validated, whatever the management form says.
     if session is not None and data is None:
         initial = [
-            {"grade": audience.grade, "girls": audience.girls, "boys": audience.boys}
+            {
+                "grade": audience.grade,
+                "girls": audience.girls,
+                "boys": audience.boys,
+                "migrants": audience.migrants,
+            }
             for audience in session.audiences.all()
         ]
     formset_class = forms.formset_factory(

@@ -220,6 +220,15 @@ class AwarenessSession(TimeStampedModel):
         return self.girls + self.boys
 
 
+# The usual age of each grade in Moroccan schools (primary from 6, middle school from 12,
+# secondary from 15), as the age bands the cases' statistics use (GBVIMS): indicators broken down
+# by age band count pupils by the band of their grade. Repeated years make it approximate.
+GRADE_AGE_BANDS = {
+    **dict.fromkeys(("P1", "P2", "P3", "P4", "P5", "P6"), "0-11"),
+    **dict.fromkeys(("M1", "M2", "M3", "S0", "S1", "S2"), "12-17"),
+}
+
+
 class Audience(models.Model):
     """The pupils of one grade at a session, by sex."""
 
@@ -244,6 +253,9 @@ class Audience(models.Model):
     grade = models.CharField(_("grade"), max_length=6, choices=Grade.choices)
     girls = models.PositiveIntegerField(_("girls"), default=0)
     boys = models.PositiveIntegerField(_("boys"), default=0)
+    # Of these pupils, how many are children of migrant families, when the school counted them
+    # (None: not counted). A count for the "population group" breakdown, never a list of names.
+    migrants = models.PositiveIntegerField(_("of whom children of migrants"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("audience")
@@ -255,6 +267,11 @@ class Audience(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grade}: {self.girls} + {self.boys}"
+
+    @property
+    def age_band(self) -> str:
+        """The GBVIMS age band of the grade's usual age (primary 6–11, then 12–17)."""
+        return GRADE_AGE_BANDS.get(self.grade, "unknown")
 
 
 class Training(TimeStampedModel):
@@ -321,6 +338,15 @@ class Training(TimeStampedModel):
         return reverse("outreach:training_detail", args=[self.pk])
 
 
+class PopulationGroup(models.TextChoices):
+    """The groups the results framework breaks figures down by (issue 6's "population group")."""
+
+    HOST = "host", _("host community")
+    MIGRANT = "migrant", _("migrant")
+    REFUGEE = "refugee", _("refugee or asylum seeker")
+    NOT_SAID = "not_said", _("not said")
+
+
 class Participant(TimeStampedModel):
     """A person trained: staff of an organisation (named, for attendance and the certificate)."""
 
@@ -340,6 +366,13 @@ class Participant(TimeStampedModel):
         related_name="+",
     )
     function = models.CharField(_("function"), max_length=150, blank=True)
+    # Said by the participant, only if they agree; counted by group in the results, never listed.
+    population_group = models.CharField(
+        _("population group"),
+        max_length=10,
+        choices=PopulationGroup.choices,
+        default=PopulationGroup.NOT_SAID,
+    )
     pre_score = models.DecimalField(
         _("pre-test score"), max_digits=6, decimal_places=2, null=True, blank=True
     )

@@ -304,7 +304,22 @@ def _clean_audiences(rows: Iterable[Mapping[str, Any]], add) -> list[Audience]:
             )
             continue
         seen.add(grade)
-        cleaned.append(Audience(grade=grade, girls=girls, boys=boys))
+        migrants = row.get("migrants")
+        if migrants in (None, ""):
+            migrants = None
+        else:
+            migrants = _count(migrants)
+            if migrants is None or migrants > girls + boys:
+                add(
+                    "audiences",
+                    _(
+                        "The children of migrants are a whole number, zero or more, and no more "
+                        "than the pupils of the grade (%(grade)s)."
+                    )
+                    % {"grade": labels[grade]},
+                )
+                continue
+        cleaned.append(Audience(grade=grade, girls=girls, boys=boys, migrants=migrants))
     return cleaned
 
 
@@ -331,7 +346,7 @@ def _validate_session(
 
 
 def _audiences_snapshot(session: AwarenessSession) -> list[list]:
-    return [[a.grade, a.girls, a.boys] for a in session.audiences.order_by("grade")]
+    return [[a.grade, a.girls, a.boys, a.migrants] for a in session.audiences.order_by("grade")]
 
 
 def _session_snapshot(session: AwarenessSession) -> dict[str, Any]:

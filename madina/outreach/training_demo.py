@@ -35,6 +35,9 @@ def _org_name(key: str) -> str:
     return next(spec.name_fr for spec in core_demo.ORGANISATIONS if spec.key == key)
 
 
+MIGRANT, NOT_SAID = "migrant", "not_said"
+
+
 @dataclass
 class DemoParticipant:
     full_name: str
@@ -213,6 +216,8 @@ def _training(actor, spec: DemoTraining, organisations, communes) -> int:
                 "sex": person.sex,
                 "organisation": organisations[person.organisation],
                 "function": person.function,
+                # The migrant-led association's staff said so; the others left it unsaid.
+                "population_group": MIGRANT if person.organisation == "ccsn" else NOT_SAID,
                 "pre_score": Decimal(person.pre),
                 "post_score": Decimal(person.post),
             },

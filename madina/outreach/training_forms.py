@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 from madina.actors.forms import grouped_communes
 from madina.actors.models import Organisation
 from madina.core.forms import EVERY, BootstrapMixin
-from madina.outreach.models import AdvocacyAction, Participant, Training
+from madina.outreach.models import AdvocacyAction, Participant, PopulationGroup, Training
 from madina.outreach.training_services import (
     ADVOCACY_FIELDS,
     PARTICIPANT_FIELDS,
@@ -89,23 +89,34 @@ class ParticipantForm(BootstrapMixin, forms.ModelForm):
         fields = list(PARTICIPANT_FIELDS)
         widgets = {
             "sex": forms.RadioSelect,
+            "population_group": forms.RadioSelect,
             "pre_score": forms.NumberInput(attrs={"min": 0, "step": "0.25", "dir": "ltr"}),
             "post_score": forms.NumberInput(attrs={"min": 0, "step": "0.25", "dir": "ltr"}),
         }
         help_texts = {
             "organisation": _("Optional: the organisation the participant works for."),
             "function": _("For example: social worker, volunteer, teacher."),
+            "population_group": _(
+                "Only if the participant agrees to say it. It is counted by group in the "
+                "results, never shown in a list."
+            ),
         }
 
     def __init__(self, *args, training: Training, **kwargs):
         super().__init__(*args, **kwargs)
         self.training = training
         self.fields["sex"].choices = Participant.Sex.choices
+        # Not said unless the participant chooses to say it.
+        self.fields["population_group"].required = False
+        self.fields["population_group"].initial = PopulationGroup.NOT_SAID
         self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
         for key in ("pre_score", "post_score"):
             self.fields[key].widget.attrs["max"] = training.max_score
             self.fields[key].help_text = _("From 0 to %(max)s.") % {"max": training.max_score}
         self.style_widgets()
+
+    def clean_population_group(self):
+        return self.cleaned_data.get("population_group") or PopulationGroup.NOT_SAID
 
     def clean(self):
         cleaned = super().clean()

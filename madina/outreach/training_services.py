@@ -37,7 +37,15 @@ TRAINING_FIELDS = (
     "post_test_on",
     "max_score",
 )
-PARTICIPANT_FIELDS = ("full_name", "sex", "organisation", "function", "pre_score", "post_score")
+PARTICIPANT_FIELDS = (
+    "full_name",
+    "sex",
+    "organisation",
+    "function",
+    "population_group",
+    "pre_score",
+    "post_score",
+)
 ADVOCACY_FIELDS = (
     "kind",
     "held_on",

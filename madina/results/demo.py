@@ -100,7 +100,7 @@ FRAMEWORK = [
                         "التلاميذ المستفيدون",
                         "pupils",
                         1500,
-                        disaggregation=["sex", "commune"],
+                        disaggregation=["sex", "age_band", "commune", "group"],
                         sector="SNIA-01",
                     ),
                     DemoIndicator(
@@ -137,7 +137,6 @@ FRAMEWORK = [
                         "الأساتذة المكونون على استعمال الكبسولات",
                         "manual",
                         40,
-                        disaggregation=["sex"],
                         sector="SNIA-01",
                     ),
                 ],
@@ -198,7 +197,7 @@ FRAMEWORK = [
                         "الأشخاص المكونون",
                         "participants",
                         120,
-                        disaggregation=["sex"],
+                        disaggregation=["sex", "group"],
                         sector="SNIA-11",
                     ),
                     DemoIndicator(

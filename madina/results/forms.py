@@ -21,19 +21,14 @@ from madina.results.services import (
     RESULT_FIELDS,
     SECTION_FIELDS,
 )
-from madina.results.sources import source_choices
+from madina.results.sources import BREAKDOWNS, SOURCES, source_choices
 from madina.territory.models import Area
 
 DATE_INPUT = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 AR = {"dir": "rtl", "lang": "ar"}
 FR = {"dir": "ltr", "lang": "fr"}
 EN = {"dir": "ltr", "lang": "en"}
-DISAGGREGATION_CHOICES = [
-    ("sex", pgettext_lazy("of a person", "sex")),
-    ("age_band", _("age band")),
-    ("commune", _("commune")),
-    ("group", _("target group")),
-]
+DISAGGREGATION_CHOICES = BREAKDOWNS
 
 
 def _names_widgets(prefix: str) -> dict:
@@ -183,6 +178,15 @@ class IndicatorForm(_ServiceValidated, BootstrapMixin, forms.ModelForm):
         self.fields["sector"].queryset = Sector.objects.filter(parent__isnull=True, is_active=True)
         self.fields["code"].widget.attrs["dir"] = "ltr"
         self.style_widgets()
+
+    @staticmethod
+    def breakdown_guide() -> list[tuple[str, list[str]]]:
+        """Each source and the breakdowns its records hold, for the form's guide."""
+        labels = dict(BREAKDOWNS)
+        return [
+            (str(source.label), [str(labels[key]) for key in source.breakdowns])
+            for source in SOURCES.values()
+        ]
 
 
 class ManualValueForm(BootstrapMixin, forms.Form):

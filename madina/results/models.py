@@ -269,3 +269,46 @@ class NarrativeSection(TimeStampedModel):
     @property
     def body(self) -> str:
         return _localised(self, "body")
+
+
+class ReportRender(TimeStampedModel):
+    """One rendering of an edition's donor report as PDF, done by a background job.
+
+    The page that asked for it follows ``progress`` (the job's stages) and offers the file when
+    it is done. The report holds counts only; it is kept a week (``tasks.purge_report_renders``).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("state of a report", "waiting its turn")
+        RUNNING = "running", pgettext_lazy("state of a report", "being prepared")
+        DONE = "done", pgettext_lazy("state of a report", "ready")
+        FAILED = "failed", pgettext_lazy("state of a report", "failed")
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="report_renders")
+    language = models.CharField(_("language"), max_length=8)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("state"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    file = models.FileField(upload_to=RandomFileName("results/reports"), blank=True, max_length=200)
+    size = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report rendering")
+        verbose_name_plural = _("report renderings")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.edition} ({self.language})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("results:report_render", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

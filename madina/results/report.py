@@ -23,7 +23,8 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from madina.outreach.models import Participant
+from madina.cases.models import AgeBand
+from madina.outreach.models import Participant, PopulationGroup
 from madina.results.compute import periods
 from madina.results.models import Edition, Indicator, IndicatorValue, NarrativeSection, Result
 from madina.results.sources import MANUAL, SOURCES
@@ -62,6 +63,8 @@ class IndicatorRow:
     progress: Decimal | None  # total as a percentage of the target
     # [(label, count or None for a suppressed cell)]
     by_sex: list[tuple[str, int | None]] = field(default_factory=list)
+    by_age: list[tuple[str, int | None]] = field(default_factory=list)
+    by_group: list[tuple[str, int | None]] = field(default_factory=list)
     # {commune id: count or None}
     by_commune: dict[int, int | None] = field(default_factory=dict)
     suppressed: bool = False  # the whole value is a small cell (confidential sources)
@@ -186,13 +189,26 @@ def _shown(indicator: Indicator, value: IndicatorValue | None) -> IndicatorValue
     return value
 
 
+def _labelled(breakdown: dict | None, choices) -> list[tuple[str, int | None]]:
+    """The breakdown's cells in the order of ``choices``, each with its translated label."""
+    breakdown = breakdown or {}
+    return [(str(label), breakdown[key]) for key, label in choices if key in breakdown]
+
+
 def _sex_rows(breakdown: dict) -> list[tuple[str, int | None]]:
-    labels = dict(Participant.Sex.choices)
-    return [
-        (str(labels.get(key, key)), count)
-        for key, count in sorted((breakdown or {}).items())
-        if key in labels
+    return _labelled(breakdown, Participant.Sex.choices)
+
+
+def _age_rows(breakdown: dict) -> list[tuple[str, int | None]]:
+    return _labelled(breakdown, AgeBand.choices)
+
+
+def _group_rows(breakdown: dict) -> list[tuple[str, int | None]]:
+    choices = [
+        (key, _("not said or not counted") if key == PopulationGroup.NOT_SAID else label)
+        for key, label in PopulationGroup.choices
     ]
+    return _labelled(breakdown, choices)
 
 
 def _communes(breakdown: dict) -> dict[int, int | None]:
@@ -232,6 +248,7 @@ def _build(edition: Edition, language: str, outcome_pk: int | None) -> EditionRe
         total = _shown(indicator, stored.get((indicator.pk, edition.starts_on, edition.ends_on)))
         breakdown = total.breakdown if total is not None else {}
         source = SOURCES.get(indicator.source)
+        asked = set(indicator.disaggregation or [])
         row = IndicatorRow(
             pk=indicator.pk,
             code=indicator.code,
@@ -245,7 +262,10 @@ def _build(edition: Edition, language: str, outcome_pk: int | None) -> EditionRe
             values=[value.value if value is not None else None for value in values],
             total=total.value if total is not None else None,
             progress=_progress(total.value if total is not None else None, indicator.target),
-            by_sex=_sex_rows(breakdown.get("sex")),
+            # The breakdowns the indicator asks for (its source's records hold them).
+            by_sex=_sex_rows(breakdown.get("sex")) if "sex" in asked else [],
+            by_age=_age_rows(breakdown.get("age_band")) if "age_band" in asked else [],
+            by_group=_group_rows(breakdown.get("group")) if "group" in asked else [],
             by_commune=_communes(breakdown.get("commune")),
             suppressed=bool(breakdown.get("suppressed")),
         )

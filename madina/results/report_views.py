@@ -9,19 +9,22 @@ data, and small cells stay hidden ("<5").
 from __future__ import annotations
 
 import dataclasses
+import logging
 from io import BytesIO
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.db import transaction
 from django.db.models import Count, Q
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
-from django.utils import translation
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -30,8 +33,11 @@ from madina.core.forms import BootstrapMixin
 from madina.core.pdf import pdf_response, render_pdf
 from madina.results import report as reports
 from madina.results import space_report as space_reports
-from madina.results.models import Edition, Indicator, Result
+from madina.results.models import Edition, Indicator, ReportRender, Result
+from madina.results.tasks import render_report_job
 from madina.territory.models import Area
+
+logger = logging.getLogger(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -234,6 +240,26 @@ def space_dashboard(request, space_pk: int):
 # -- donor report ------------------------------------------------------------------------------
 
 
+BREAKDOWN_TABLES = (
+    ("by_sex", gettext_lazy("By sex"), gettext_lazy("Sex")),
+    ("by_age", gettext_lazy("By age band"), gettext_lazy("Age band")),
+    ("by_group", gettext_lazy("By population group"), gettext_lazy("Population group")),
+)
+
+
+def breakdown_tables(data: reports.EditionReport) -> list[tuple[str, str, list]]:
+    """(title, column, [(indicator row, [(label, count)])]) for each breakdown some indicator
+    asks for: the PDF's and the spreadsheet's tables by sex, age band and population group."""
+    tables = []
+    for attribute, title, column in BREAKDOWN_TABLES:
+        rows = [
+            (row, getattr(row, attribute)) for row in data.indicators if getattr(row, attribute)
+        ]
+        if rows:
+            tables.append((str(title), str(column), rows))
+    return tables
+
+
 def report_context(data: reports.EditionReport) -> dict:
     """What templates/results/pdf/report.html needs."""
     charts = [
@@ -245,27 +271,97 @@ def report_context(data: reports.EditionReport) -> dict:
         "title": _("Results report"),
         "report": data,
         "charts": charts,
-        "by_sex": [row for row in data.indicators if row.by_sex],
+        "breakdowns": breakdown_tables(data),
     }
 
 
-def render_report_pdf(edition: Edition, language: str) -> bytes:
+def render_report_pdf(edition: Edition, language: str, progress=None) -> bytes:
+    """The donor report as PDF bytes; ``progress(stage)`` is told each stage as it starts."""
+    step = progress or (lambda stage: None)
     with translation.override(language):
+        step("figures")
         data = reports.edition_report(edition, language)
-        return render_pdf("results/pdf/report.html", report_context(data), language=language)
+        step("charts")
+        context = report_context(data)
+        return render_pdf("results/pdf/report.html", context, language=language, progress=step)
 
 
-def _filename(edition: Edition, extension: str) -> str:
-    return get_valid_filename(f"results-report-{edition.pk}-{_language()}") + extension
+def run_report_render(render_id: int) -> int:
+    """The job's work: render, store the file, record each stage; a failure is recorded too."""
+    from madina.results.tasks import RENDER_STAGES
+
+    job = ReportRender.objects.select_related("edition").filter(pk=render_id).first()
+    if job is None or job.is_finished:
+        return 0
+
+    def progress(stage: str) -> None:
+        job.progress = RENDER_STAGES.get(stage, job.progress)
+        ReportRender.objects.filter(pk=job.pk).update(progress=job.progress)
+
+    ReportRender.objects.filter(pk=job.pk).update(
+        status=ReportRender.Status.RUNNING, started_at=timezone.now()
+    )
+    try:
+        pdf = render_report_pdf(job.edition, job.language, progress)
+        job.file.save(f"{job.edition_id}.pdf", ContentFile(pdf), save=False)
+    except Exception:  # noqa: BLE001 — any failure leaves a failed job, never a stuck one
+        logger.exception("The donor report of edition %s could not be rendered", job.edition_id)
+        ReportRender.objects.filter(pk=job.pk).update(
+            status=ReportRender.Status.FAILED, finished_at=timezone.now()
+        )
+        return 0
+    ReportRender.objects.filter(pk=job.pk).update(
+        status=ReportRender.Status.DONE,
+        progress=100,
+        file=job.file.name,
+        size=len(pdf),
+        finished_at=timezone.now(),
+    )
+    return len(pdf)
+
+
+def _filename(edition: Edition, extension: str, language: str | None = None) -> str:
+    language = language or _language()
+    return get_valid_filename(f"results-report-{edition.pk}-{language}") + extension
+
+
+@login_required
+@require_POST
+def report_pdf(request, pk: int):
+    """Ask for the donor report in the reader's language: a background job renders it, and the
+    page it leads to shows the progress, then the file."""
+    edition = _edition_for(request, pk)
+    job = ReportRender.objects.create(
+        edition=edition, language=_language(), requested_by=request.user
+    )
+    transaction.on_commit(lambda: render_report_job(job.pk))
+    return redirect(job)
+
+
+def _render_for(request, pk: int) -> ReportRender:
+    job = get_object_or_404(ReportRender.objects.select_related("edition"), pk=pk)
+    _edition_for(request, job.edition_id)
+    return job
 
 
 @login_required
 @require_GET
-def report_pdf(request, pk: int):
-    """The donor report in the reader's language, rendered now (a few seconds at most)."""
-    edition = _edition_for(request, pk)
-    pdf = render_report_pdf(edition, _language())
-    return pdf_response(pdf, _filename(edition, ""))
+def report_render(request, pk: int):
+    job = _render_for(request, pk)
+    template = (
+        "results/_report_render_status.html" if request.htmx else "results/report_render.html"
+    )
+    return render(request, template, {"job": job, "edition": job.edition})
+
+
+@login_required
+@require_GET
+def report_render_file(request, pk: int):
+    job = _render_for(request, pk)
+    if job.status != ReportRender.Status.DONE or not job.file:
+        raise Http404
+    with job.file.open("rb") as handle:
+        return pdf_response(handle.read(), _filename(job.edition, "", job.language))
 
 
 def report_workbook(data: reports.EditionReport) -> Workbook:
@@ -316,12 +412,11 @@ def report_workbook(data: reports.EditionReport) -> Workbook:
     communes.append([_("Commune"), *[f"{row.code} {row.title}" for row in table.indicators]])
     for name, counts in table.rows:
         communes.append([name, *[_count(count) for count in counts]])
-    sexes = [row for row in data.indicators if row.by_sex]
-    if sexes:
+    for title, column, rows in breakdown_tables(data):
         communes.append([])
-        communes.append([_("By sex")])
-        for row in sexes:
-            for label, count in row.by_sex:
+        communes.append([title, column])
+        for row, cells in rows:
+            for label, count in cells:
                 communes.append([f"{row.code} {row.title}", label, _count(count)])
     communes.append([])
     communes.append([_("Cells under 5 are hidden (<5).")])

@@ -231,7 +231,7 @@ DIMENSION_LABELS = {
     "sex": pgettext_lazy("of a person", "sex"),
     "age_band": _("age band"),
     "commune": _("commune"),
-    "group": _("group"),
+    "group": _("population group"),
 }
 
 
@@ -263,6 +263,14 @@ def _age_labels() -> dict[str, str]:
     return {str(key): label for key, label in AgeBand.choices}
 
 
+def _group_labels() -> dict[str, str]:
+    from madina.outreach.models import PopulationGroup
+
+    labels = {str(key): label for key, label in PopulationGroup.choices}
+    labels[PopulationGroup.NOT_SAID] = _("not said or not counted")
+    return labels
+
+
 def _breakdowns(value: IndicatorValue, communes: dict[int, Area]) -> list[Breakdown]:
     result = []
     ages = None
@@ -281,7 +289,8 @@ def _breakdowns(value: IndicatorValue, communes: dict[int, Area]) -> list[Breakd
             ages = ages or _age_labels()
             named = {key: str(ages.get(key, key)) for key in cells}
         else:
-            named = {key: key for key in cells}
+            groups = _group_labels()
+            named = {key: str(groups.get(key, key)) for key in cells}
         result.append(
             Breakdown(
                 str(DIMENSION_LABELS[dimension]),

@@ -28,7 +28,7 @@ from madina.results.models import (
     Project,
     Result,
 )
-from madina.results.sources import MANUAL, SOURCES
+from madina.results.sources import BREAKDOWNS, MANUAL, SOURCES
 from madina.territory.models import Area
 
 CHANGE = "results.change_edition"
@@ -51,7 +51,7 @@ INDICATOR_FIELDS = (
     "disaggregation",
 )
 SECTION_FIELDS = ("order", "title_ar", "title_fr", "title_en", "body_ar", "body_fr", "body_en")
-DISAGGREGATIONS = ("sex", "age_band", "commune", "group")
+DISAGGREGATIONS = tuple(key for key, _label in BREAKDOWNS)
 
 _STRIPPED = {
     "name_ar",
@@ -353,6 +353,25 @@ def _validate_indicator(indicator: Indicator) -> None:
         add("target", _("The target must be greater than zero."))
     if indicator.source not in SOURCES and indicator.source != MANUAL:
         add("source", _("Choose a source from the list."))
+    elif indicator.disaggregation:
+        labels = dict(BREAKDOWNS)
+        if indicator.source == MANUAL:
+            add(
+                "disaggregation",
+                _("A value entered by hand is one figure: it cannot be broken down."),
+            )
+        else:
+            source = SOURCES[indicator.source]
+            missing = [key for key in indicator.disaggregation if key not in source.breakdowns]
+            if missing:
+                add(
+                    "disaggregation",
+                    _("The records of “%(source)s” do not say: %(breakdowns)s.")
+                    % {
+                        "source": source.label,
+                        "breakdowns": ", ".join(str(labels[key]) for key in missing),
+                    },
+                )
     sector = indicator.sector
     if sector is not None and (sector.parent_id is not None or not sector.is_active):
         add("sector", _("Choose a programme of the national strategy."))

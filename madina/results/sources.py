@@ -17,8 +17,17 @@ from decimal import Decimal
 
 from django.db.models import Q, Sum
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 SMALL_CELL = 5
+
+# What an indicator may be broken down by, when its source's records say it.
+BREAKDOWNS = [
+    ("sex", pgettext_lazy("of a person", "sex")),
+    ("age_band", _("age band")),
+    ("commune", _("commune")),
+    ("group", _("population group")),
+]
 
 
 @dataclass
@@ -37,6 +46,9 @@ class Source:
     unit: str  # "number" or "percent"
     compute: Callable[[list[int] | None, dt.date, dt.date], Outcome]
     confidential: bool = False
+    # The breakdowns its records hold ("sex", "age_band", "commune", "group"): an indicator may
+    # ask only for these (the records say nothing of the others).
+    breakdowns: tuple[str, ...] = ()
 
 
 def _by(counter: Counter) -> dict:
@@ -63,17 +75,41 @@ def sessions_held(communes, start, end) -> Outcome:
 
 
 def pupils_reached(communes, start, end) -> Outcome:
-    rows = list(
-        _sessions(communes, start, end).values_list("pk", "school__commune_id", "girls", "boys")
-    )
-    communes_count: Counter = Counter()
+    """Pupils by sex and commune (the sessions' totals), by age band of their grade and by
+    population group (children of migrants where the school counted them) from the audience
+    rows; pupils no row places are "unknown" / "not said", so every breakdown adds up."""
+    from madina.outreach.models import GRADE_AGE_BANDS, Audience
+
+    sessions = _sessions(communes, start, end)
+    rows = list(sessions.values_list("pk", "school__commune_id", "girls", "boys"))
+    by_commune: Counter = Counter()
     for _pk, commune, girls, boys in rows:
-        communes_count[commune] += girls + boys
+        by_commune[commune] += girls + boys
     girls = sum(row[2] for row in rows)
     boys = sum(row[3] for row in rows)
+    total = girls + boys
+    by_age: Counter = Counter()
+    by_group: Counter = Counter()
+    audiences = Audience.objects.filter(session__in=sessions).values_list(
+        "grade", "girls", "boys", "migrants"
+    )
+    for grade, row_girls, row_boys, migrants in audiences.iterator(chunk_size=5000):
+        pupils = row_girls + row_boys
+        by_age[GRADE_AGE_BANDS.get(grade, "unknown")] += pupils
+        if migrants is not None:
+            by_group["migrant"] += migrants
+            by_group["host"] += pupils - migrants
+    by_age["unknown"] += total - sum(by_age.values())
+    by_group["not_said"] += total - sum(by_group.values())
     return Outcome(
-        Decimal(girls + boys),
-        {"sex": {"female": girls, "male": boys}, "commune": _by(communes_count)},
+        Decimal(total),
+        {
+            "sex": {"female": girls, "male": boys},
+            "age_band": _by(+by_age),
+            "commune": _by(by_commune),
+            # Whether a child's family migrated is sensitive: small groups stay hidden.
+            "group": _suppressed(+by_group),
+        },
         "outreach.awarenesssession",
         [row[0] for row in rows],
     )
@@ -117,14 +153,18 @@ def people_trained(communes, start, end) -> Outcome:
 
     rows = list(
         Participant.objects.filter(training__in=_trainings(communes, start, end)).values_list(
-            "pk", "sex"
+            "pk", "sex", "population_group"
         )
     )
     return Outcome(
         Decimal(len(rows)),
-        {"sex": _by(Counter(sex for _pk, sex in rows))},
+        {
+            "sex": _by(Counter(row[1] for row in rows)),
+            # Said by named people: small groups stay hidden.
+            "group": _suppressed(Counter(row[2] for row in rows)),
+        },
         "outreach.participant",
-        [pk for pk, _sex in rows],
+        [row[0] for row in rows],
     )
 
 
@@ -238,12 +278,30 @@ def recommendations_implemented(communes, start, end) -> Outcome:
 SOURCES: dict[str, Source] = {
     source.code: source
     for source in (
-        Source("sessions", _("awareness sessions held in schools"), "number", sessions_held),
-        Source("pupils", _("pupils reached by awareness sessions"), "number", pupils_reached),
-        Source("schools", _("schools reached"), "number", schools_reached),
+        Source(
+            "sessions",
+            _("awareness sessions held in schools"),
+            "number",
+            sessions_held,
+            breakdowns=("commune",),
+        ),
+        Source(
+            "pupils",
+            _("pupils reached by awareness sessions"),
+            "number",
+            pupils_reached,
+            breakdowns=("sex", "age_band", "commune", "group"),
+        ),
+        Source("schools", _("schools reached"), "number", schools_reached, breakdowns=("commune",)),
         Source("capsules", _("awareness capsules validated"), "number", capsules_produced),
         Source("trainings", _("trainings held"), "number", trainings_held),
-        Source("participants", _("people trained"), "number", people_trained),
+        Source(
+            "participants",
+            _("people trained"),
+            "number",
+            people_trained,
+            breakdowns=("sex", "group"),
+        ),
         Source(
             "learning_gain",
             _("average learning gain (% of the top score)"),
@@ -264,6 +322,7 @@ SOURCES: dict[str, Source] = {
             "number",
             incidents_consented,
             confidential=True,
+            breakdowns=("sex", "age_band", "commune"),
         ),
         Source(
             "initiatives", _("initiatives running in the territory"), "number", initiatives_running

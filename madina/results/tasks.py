@@ -25,3 +25,34 @@ def compute_all_editions() -> int:
     return sum(
         compute.compute_edition(edition) for edition in Edition.objects.filter(ends_on__gte=since)
     )
+
+
+# Share of the work done when each stage of the donor report starts (the page shows it).
+RENDER_STAGES = {"figures": 10, "charts": 35, "layout": 55, "write": 85}
+
+
+@db_task()
+def render_report_job(render_id: int) -> int:
+    """Render a donor report (the "prepare the report" button); the page follows the progress."""
+    from madina.results import report_views
+
+    return report_views.run_report_render(render_id)
+
+
+@db_periodic_task(crontab(hour="4", minute="35"))
+def purge_report_renders() -> int:
+    """Daily: reports rendered more than a week ago, their files with them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from madina.results.models import ReportRender
+
+    old = ReportRender.objects.filter(created_at__lt=timezone.now() - dt.timedelta(days=7))
+    count = 0
+    for render in old:
+        if render.file:
+            render.file.delete(save=False)
+        render.delete()
+        count += 1
+    return count

@@ -167,7 +167,8 @@ def test_a_session_and_its_audience_are_written_together(cast, capsule, school):
     ]
     event = AuditEvent.objects.get(object_type="outreach.awarenesssession")
     assert event.action == AuditEvent.Action.CREATE
-    assert event.changes["audiences"] == [None, [["P5", 12, 10], ["P6", 9, 11]]]
+    # Grade, girls, boys, children of migrants (None: not counted).
+    assert event.changes["audiences"] == [None, [["P5", 12, 10, None], ["P6", 9, 11, None]]]
     assert event.organisation_id == cast.organisation.pk
 
 
@@ -196,6 +197,14 @@ BAD_AUDIENCES = {
     ),
     "unknown grade": ([{"grade": "P9", "girls": 3, "boys": 1}], "audiences"),
     "nobody": ([{"grade": "P5", "girls": 0, "boys": 0}], "audiences"),
+    "more children of migrants than pupils": (
+        [{"grade": "P5", "girls": 3, "boys": 1, "migrants": 5}],
+        "audiences",
+    ),
+    "negative children of migrants": (
+        [{"grade": "P5", "girls": 3, "boys": 1, "migrants": -1}],
+        "audiences",
+    ),
     "no rows": ([], "audiences"),
 }
 
@@ -388,7 +397,7 @@ def test_a_duplicate_grade_is_named_on_the_row_and_above_the_rows(cast, capsule,
 def test_the_session_form_keeps_the_audience_when_editing(cast, session, capsule, school):
     client = cast.client_for("admin")
     formset = client.get(_url("session_update", session.pk)).context["formset"]
-    assert formset.initial == [{"grade": "P5", "girls": 12, "boys": 10}]
+    assert formset.initial == [{"grade": "P5", "girls": 12, "boys": 10, "migrants": None}]
     data = _session_post(
         cast.organisation, school, [capsule], [("P5", "12", "10"), ("M1", "1", "1")]
     )

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 
 # Words French shares with English on these pages.
 SAME_IN_FRENCH = {
+    "migrant",
     "audio",
     "Audio",
     "vidéo",

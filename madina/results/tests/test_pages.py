@@ -276,8 +276,13 @@ def test_the_indicator_page_names_the_communes_of_the_breakdown(world, cast):
     )
     total = response.context["rows"][-1]
     assert total.is_total
-    # Sex, then commune: the commune shown by its name, not its id.
-    sex, commune = ({cell.label: cell.count for cell in b.cells} for b in total.breakdowns)
+    # Each breakdown the records hold; the commune shown by its name, not its id.
+    breakdowns = {b.label: {cell.label: cell.count for cell in b.cells} for b in total.breakdowns}
+    assert list(breakdowns) == ["sex", "age band", "commune", "population group"]
+    sex, commune = breakdowns["sex"], breakdowns["commune"]
+    # These sessions were recorded without rows by grade: their pupils' age and group are unknown.
+    assert breakdowns["age band"] == {"age unknown": 34}
+    assert breakdowns["population group"] == {"not said or not counted": 34}
     assert sorted(sex.values()) == [17, 17]
     ((name, count),) = commune.items()
     assert count == 34

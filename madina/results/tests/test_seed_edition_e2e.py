@@ -624,7 +624,9 @@ def _check_sheet(framework: dict[str, list], sessions) -> None:
 # -- the test --------------------------------------------------------------------------------------
 
 
-def test_the_seed_edition_is_entered_and_reported_from_the_pages(cast, settings, tmp_path):
+def test_the_seed_edition_is_entered_and_reported_from_the_pages(
+    cast, settings, tmp_path, fetch_report
+):
     settings.MEDIA_ROOT = tmp_path / "media"
     province, communes = _territory()
     seed = Seed(communes=communes, province=province, sessions=_sessions())
@@ -659,7 +661,7 @@ def test_the_seed_edition_is_entered_and_reported_from_the_pages(cast, settings,
     url = _in("fr", reverse("results:report_pdf", args=[seed.edition]))
     # The request activates French in this thread: English comes back when the block ends.
     with translation.override("fr"):
-        response = cast.client_for("readonly").get(url)
+        response = fetch_report(cast.client_for("readonly"), url)
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     text = _pdf_text(response.content)

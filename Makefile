@@ -49,7 +49,10 @@ check-migrations: $(STAMP)
 # Refresh every app's catalogue after changing strings (needs GNU gettext: apt-get install gettext).
 translations: $(STAMP)
 	for app in madina/*/; do \
-	  if [ -d "$$app/locale" ]; then (cd "$$app" && ../../$(PY) ../../manage.py makemessages -l ar -l fr --no-obsolete >/dev/null); fi; \
+	  if [ -d "$$app/locale" ]; then \
+	    languages="-l ar -l fr"; [ -d "$$app/locale/es" ] && languages="$$languages -l es"; \
+	    (cd "$$app" && ../../$(PY) ../../manage.py makemessages $$languages --no-obsolete >/dev/null); \
+	  fi; \
 	done
 
 # Benchmarks (never part of the test suite): figures, goals and baselines; see bench/README.md.

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from madina.core.languages import staff_languages
 from madina.core.models import TimeStampedModel
 
 
@@ -46,7 +47,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         _("platform role"), max_length=20, choices=PlatformRole.choices, blank=True, default=""
     )
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES, blank=True
+        _("preferred language"), max_length=8, choices=staff_languages(), blank=True
     )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("may use the admin site"), default=False)

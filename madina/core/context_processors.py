@@ -14,7 +14,7 @@ def layout(request):
             "url": translate_url(path, code),
             "current": code == current,
         }
-        for code, _name in settings.LANGUAGES
+        for code in settings.MADINA_STAFF_LANGUAGES
     ]
     return {
         "LANGUAGE_DIR": "rtl" if get_language_bidi() else "ltr",

@@ -78,6 +78,8 @@ class DemoService:
     how_to_access: str = ""
     focal_person: str = ""  # full name of a focal person of the organisation: accepts referrals
     cost: str = Service.Cost.FREE
+    phone: str = ""
+    without_papers: str = Service.WithoutPapers.NOT_SAID
 
 
 def _org_name(key: str) -> str:
@@ -188,6 +190,22 @@ SERVICES = [
         commune=core_demo.BENI_ANSAR,
         cost=Service.Cost.SLIDING,
     ),
+    DemoService(
+        organisation=_org_name("delegation-sante"),
+        name_fr="Centre de santé urbain de Beni Ansar",
+        name_ar="المركز الصحي الحضري ببني أنصار",
+        name_en="Beni Ansar urban health centre",
+        type=Service.Type.MEDICAL,
+        description_fr="Consultations, vaccinations, suivi de grossesse et soins de base.",
+        description_ar="الفحوصات والتلقيح وتتبع الحمل والعلاجات الأساسية.",
+        communes=[core_demo.BENI_ANSAR],
+        commune=core_demo.BENI_ANSAR,
+        address="Avenue Mohammed V, Beni Ansar",
+        opening_hours="Du lundi au vendredi, 8 h – 16 h 30",
+        how_to_access="Se présenter à l'accueil, avec ou sans papiers.",
+        phone="+212536608800",
+        without_papers=Service.WithoutPapers.YES,
+    ),
 ]
 
 
@@ -266,6 +284,8 @@ def directory_demo_load() -> int:
                 "referral_focal_point": person,
                 "is_specialised_cell": bool(spec.cell_kind),
                 "cell_kind": spec.cell_kind,
+                "phone": spec.phone,
+                "without_papers": spec.without_papers,
             },
         )
         created += 1

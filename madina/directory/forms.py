@@ -51,6 +51,7 @@ class ServiceForm(BootstrapMixin, forms.ModelForm):
             "communes_served": forms.SelectMultiple(attrs={"size": 8}),
             "latitude": forms.NumberInput(attrs={"step": "0.000001", "dir": "ltr"}),
             "longitude": forms.NumberInput(attrs={"step": "0.000001", "dir": "ltr"}),
+            "without_papers": forms.RadioSelect,
         }
         error_messages = {"email": {"invalid": EMAIL_INVALID}}
         help_texts = {
@@ -61,6 +62,10 @@ class ServiceForm(BootstrapMixin, forms.ModelForm):
             "latitude": _("Optional, to place the service on the map, for example 35.168."),
             "referral_focal_point": _(
                 "A focal person of the organisation; add one on the organisation's page."
+            ),
+            "without_papers": _(
+                "Shown on the public portal, so that people know whether they may come without "
+                "an identity document or a residence permit."
             ),
         }
 
@@ -80,12 +85,17 @@ class ServiceForm(BootstrapMixin, forms.ModelForm):
             *_grouped_focal_persons(focal),
         ]
         self.fields["sector"].queryset = Sector.objects.filter(is_active=True, parent=None)
+        # Optional in the form: left out, it keeps its value (``not said`` for a new service).
+        self.fields["without_papers"].required = False
         communes = Area.objects.current().communes()
         self.fields["communes_served"].queryset = communes
         self.fields["communes_served"].widget.choices = grouped_communes(communes)
         self.fields["commune"].queryset = communes
         self.fields["commune"].widget.choices = [("", "---------"), *grouped_communes(communes)]
         self.style_widgets()
+
+    def clean_without_papers(self) -> str:
+        return self.cleaned_data.get("without_papers") or self.instance.without_papers
 
     def clean(self):
         cleaned = super().clean()

@@ -45,6 +45,11 @@ class Service(TimeStampedModel):
         PAID = "paid", _("paid")
         SLIDING = "sliding", _("fees according to means")
 
+    class WithoutPapers(models.TextChoices):
+        YES = "yes", _("yes")
+        NO = "no", _("no")
+        NOT_SAID = "not_said", _("not said")
+
     class CellKind(models.TextChoices):
         COURT = "court", _("court cell")
         HOSPITAL = "hospital", _("hospital unit")
@@ -107,6 +112,13 @@ class Service(TimeStampedModel):
     phone = PhoneNumberField(_("phone"), blank=True)
     email = models.EmailField(_("e-mail address"), blank=True)
     how_to_access = models.TextField(_("how to access it"), blank=True)
+    # Shown on the public portal: whether someone without papers can come (left unsaid by default).
+    without_papers = models.CharField(
+        _("helps people without papers (documents or residence permit)"),
+        max_length=16,
+        choices=WithoutPapers.choices,
+        default=WithoutPapers.NOT_SAID,
+    )
     accepts_referrals = models.BooleanField(
         _("accepts referrals through the platform"), default=False
     )

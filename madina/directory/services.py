@@ -40,6 +40,7 @@ SERVICE_FIELDS = (
     "phone",
     "email",
     "how_to_access",
+    "without_papers",
     "accepts_referrals",
     "referral_focal_point",
     "is_specialised_cell",

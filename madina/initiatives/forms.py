@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from madina.actors.forms import grouped_communes
 from madina.actors.models import Organisation, Sector
 from madina.core.forms import EVERY, BootstrapMixin
+from madina.core.languages import staff_languages
 from madina.initiatives import selectors
 from madina.initiatives.models import (
     Initiative,
@@ -136,7 +136,7 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
         """An optional title and description in each language of the platform."""
         saved = self.instance.translations if isinstance(self.instance.translations, dict) else {}
         model_field = Initiative._meta.get_field
-        for code, language in settings.LANGUAGES:
+        for code, language in staff_languages():
             title, description = (f"translation_{name}_{code}" for name in TRANSLATED)
             title_label, description_label = TRANSLATION_LABELS.get(code, (language, language))
             self.fields[title] = forms.CharField(
@@ -160,13 +160,13 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
         """``(code, language, [bound fields])`` for the template, one group per language."""
         return [
             (code, language, [self[f"translation_{name}_{code}"] for name in TRANSLATED])
-            for code, language in settings.LANGUAGES
+            for code, language in staff_languages()
         ]
 
     def has_translations(self) -> bool:
         return any(
             self[f"translation_{name}_{code}"].value()
-            for code, _language in settings.LANGUAGES
+            for code, _language in staff_languages()
             for name in TRANSLATED
         )
 
@@ -175,7 +175,7 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
         start, end = cleaned.get("start_date"), cleaned.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
-        for code, _language in settings.LANGUAGES:
+        for code, _language in staff_languages():
             title, description = (f"translation_{name}_{code}" for name in TRANSLATED)
             if cleaned.get(description) and not cleaned.get(title):
                 self.add_error(title, _("Give the title too when you translate the description."))
@@ -183,7 +183,7 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
 
     def _translations(self) -> dict:
         translations = {}
-        for code, _language in settings.LANGUAGES:
+        for code, _language in staff_languages():
             values = {
                 name: self.cleaned_data.get(f"translation_{name}_{code}", "").strip()
                 for name in TRANSLATED

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from madina.actors.models import _localised
+from madina.core.languages import staff_languages
 from madina.core.models import TimeStampedModel
 from madina.core.text import search_text
 
@@ -80,7 +81,7 @@ class Initiative(TimeStampedModel):
     language = models.CharField(
         _("language of the text"),
         max_length=8,
-        choices=settings.LANGUAGES,
+        choices=staff_languages(),
         blank=True,
         help_text=_("The language the title and description are written in."),
     )

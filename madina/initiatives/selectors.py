@@ -12,7 +12,6 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import get_language
@@ -22,6 +21,7 @@ from madina.accounts.rules import is_coordinator, organisation_ids
 from madina.actors.models import Organisation, Sector
 from madina.actors.selectors import audit_rows
 from madina.core.audit import trail_for
+from madina.core.languages import staff_languages
 from madina.core.models import AuditEvent
 from madina.core.permissions import require
 from madina.core.text import search_q
@@ -234,7 +234,7 @@ def initiative_translations(initiative: Initiative) -> list[dict[str, str]]:
     saved = initiative.translations if isinstance(initiative.translations, dict) else {}
     reader = (get_language() or "")[:2]
     shown = []
-    for code, language in settings.LANGUAGES:
+    for code, language in staff_languages():
         translation = saved.get(code)
         if code == initiative.language or not isinstance(translation, dict):
             continue

@@ -36,6 +36,8 @@ TRANSLATION_LABELS = {
     "ar": (_("Title in Arabic"), _("Text in Arabic")),
     "fr": (_("Title in French"), _("Text in French")),
     "en": (_("Title in English"), _("Text in English")),
+    # Recommendations are shown on the public portal, which also speaks Spanish.
+    "es": (_("Title in Spanish"), _("Text in Spanish")),
 }
 
 

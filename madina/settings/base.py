@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "madina.cases",
     "madina.outreach",
     "madina.results",
+    "madina.consultations",
+    "madina.feedback",
+    "madina.portal",
     "madina.api",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -65,6 +68,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "madina.core.middleware.LanguagePreferenceMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "madina.portal.middleware.PortalLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "madina.core.context_processors.layout",
                 "madina.cases.context_processors.cases_menu",
+                "madina.portal.context_processors.portal",
             ],
         },
     },
@@ -157,7 +162,11 @@ LANGUAGES = [
     ("ar", _("Arabic")),
     ("fr", _("French")),
     ("en", _("English")),
+    ("es", _("Spanish")),
 ]
+# The staff pages speak these; the public portal speaks every language of LANGUAGES (Spanish too).
+MADINA_STAFF_LANGUAGES = ("ar", "fr", "en")
+MADINA_PORTAL_FALLBACK = "fr"
 LANGUAGES_BIDI = ["ar"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "madina_language"
@@ -232,6 +241,15 @@ X_FRAME_OPTIONS = "DENY"
 # without it, e-mails carry paths only.
 MADINA_BASE_URL = env_str("MADINA_BASE_URL", "")
 MADINA_TILE_URL = env_str("MADINA_TILE_URL", "")
+# Where the portal's "leave quickly" button goes: a neutral page that says nothing of Madina.
+MADINA_LEAVE_URL = env_str("MADINA_LEAVE_URL", "https://www.google.com/search?q=weather")
+# Public submissions per client: (how many, in how many seconds), per kind.
+MADINA_PUBLIC_RATE_LIMITS = {
+    "default": (10, 3600),
+    "feedback": (5, 3600),
+    "answer": (10, 3600),
+    "status": (30, 3600),
+}
 MADINA_TILE_ATTRIBUTION = env_str("MADINA_TILE_ATTRIBUTION", "")
 
 
@@ -290,6 +308,8 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeStatusEnum": "madina.coordination.models.Programme.Status",
         "ProgrammeItemKindEnum": "madina.coordination.models.ProgrammeItem.Kind",
         "ProgrammeItemStatusEnum": "madina.coordination.models.ProgrammeItem.Status",
+        "LanguageEnum": "madina.core.languages.STAFF_LANGUAGE_CHOICES",
+        "PortalLanguageEnum": "madina.core.languages.ALL_LANGUAGE_CHOICES",
     },
 }
 

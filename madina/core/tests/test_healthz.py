@@ -24,3 +24,9 @@ def test_healthz_answers_503_when_the_database_fails(client):
 @pytest.mark.django_db
 def test_healthz_refuses_writes(client):
     assert client.post("/healthz").status_code == 405
+
+
+def test_the_favicon_is_found_at_the_address_browsers_try(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith("madina/favicon.svg")

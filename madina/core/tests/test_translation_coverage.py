@@ -38,6 +38,7 @@ SAME_EVERYWHERE = {
     "AOA",
     # French and English share these words.
     "Organisations",
+    "Consultations",
     "Initiatives",
     "initiatives",
     "organisations",

@@ -17,6 +17,7 @@ SAME_IN_FRENCH = {
     "service",
     "services",
     "Tamazight",
+    "Consultations",
 }
 # The test territory's communes have their French names in English too.
 SAME_IN_FRENCH |= {"Nador", "Beni Ansar", "Selouane", "Oujda"}

@@ -8,7 +8,6 @@ user's decision on one of them. Coordinators review every pair found by the resc
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from madina.accounts.models import Membership
 from madina.actors.models import Organisation
 from madina.core.forms import BootstrapMixin
+from madina.core.languages import staff_languages
 from madina.core.permissions import require
 from madina.initiatives import duplicates_services, matching
 from madina.initiatives.models import DraftDecision, Initiative, OverlapCandidate
@@ -71,7 +71,7 @@ def _draft(request) -> dict:
     # The titles typed in other languages count too (the form's translation fields).
     data["translations"] = {
         code: {"title": title}
-        for code, _language in settings.LANGUAGES
+        for code, _language in staff_languages()
         if (title := request.POST.get(f"translation_title_{code}", "").strip())
     }
     return data

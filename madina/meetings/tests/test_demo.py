@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_the_seed_meeting_loads_once(settings):
     settings.DEBUG = True
     call_command("madina_setup", demo=True, verbosity=0)
-    meeting = Meeting.objects.get()
+    meeting = Meeting.objects.get(space__type="local_cso")
     assert meeting.type == "consultation" and meeting.space.type == "local_cso"
     assert meeting.sessions.count() == 2
     assert Speaker.objects.filter(session__meeting=meeting).count() == 4
@@ -32,5 +32,18 @@ def test_the_seed_meeting_loads_once(settings):
     assert {need.code for need in summary.interpretation} == {"en", "es", "fr"}
     counts = (RecommendationUpdate.objects.count(), AuditEvent.objects.count())
     call_command("madina_setup", demo=True, verbosity=0)
-    assert Meeting.objects.count() == 1
+    assert Meeting.objects.count() == 2  # and the public space's follow-up meeting
     assert (RecommendationUpdate.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_the_public_space_has_recommendations_followed_in_public(settings):
+    from madina.meetings.selectors import public_recommendations
+
+    settings.DEBUG = True
+    call_command("madina_setup", demo=True, verbosity=0)
+    public = public_recommendations()
+    assert public.count() == 3
+    assert {r.meeting.space.visibility for r in public} == {"public"}
+    assert public.filter(state="implemented").count() == 1
+    # The associations' space is not public: none of its recommendations are.
+    assert not public.filter(meeting__space__type="local_cso").exists()

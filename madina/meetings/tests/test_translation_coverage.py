@@ -34,7 +34,7 @@ from madina.meetings.tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Written the same in French and English.
-ALSO_SAME = {"document", "photo", "Places", "Invitations"}
+ALSO_SAME = {"document", "photo", "Places", "Invitations", "Consultations"}
 # File extensions (".pdf, .docx") are written in Latin letters in every language.
 _EXTENSION = re.compile(r"\.[a-z0-9]{2,5}\b")
 

@@ -5,11 +5,14 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from madina.cases.demo import cases_demo_load
+from madina.consultations.demo import consultations_demo_load
 from madina.coordination.demo import coordination_demo_load
 from madina.core.demo import DemoDataError, demo_load
 from madina.directory.demo import directory_demo_load
+from madina.feedback.demo import feedback_demo_load
 from madina.initiatives.demo import initiatives_demo_load
 from madina.meetings.demo import meetings_demo_load
+from madina.meetings.public_demo import public_meeting_demo_load
 from madina.outreach.demo import outreach_demo_load
 from madina.outreach.training_demo import training_demo_load
 from madina.results.demo import results_demo_load
@@ -44,11 +47,13 @@ class Command(BaseCommand):
             report = demo_load()
             initiatives = initiatives_demo_load()
             spaces = coordination_demo_load()
-            meetings = meetings_demo_load()
+            meetings = meetings_demo_load() + public_meeting_demo_load()
             directory = directory_demo_load()
             cases = cases_demo_load()
             outreach = outreach_demo_load() + training_demo_load()
             results = results_demo_load()
+            consultations = consultations_demo_load()
+            feedback = feedback_demo_load()
         except DemoDataError as exc:
             raise CommandError(str(exc)) from exc
         if verbosity:
@@ -63,3 +68,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo: {cases} confidential cases created (fictional persons).")
             self.stdout.write(f"Demo: {outreach} outreach and training records created.")
             self.stdout.write(f"Demo: {results} results-framework records created.")
+            self.stdout.write(f"Demo: {consultations} consultation answers created.")
+            self.stdout.write(f"Demo: {feedback} feedback items created.")

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -90,15 +90,21 @@ def pupils_reached(communes, start, end) -> Outcome:
     total = girls + boys
     by_age: Counter = Counter()
     by_group: Counter = Counter()
-    audiences = Audience.objects.filter(session__in=sessions).values_list(
-        "grade", "girls", "boys", "migrants"
+    pupils = F("girls") + F("boys")
+    by_grade = (
+        Audience.objects.filter(session__in=sessions)
+        .values("grade")
+        .annotate(
+            pupils_total=Sum(pupils),
+            of_migrants=Sum("migrants"),
+            counted=Sum(pupils, filter=Q(migrants__isnull=False)),
+        )
+        .order_by()
     )
-    for grade, row_girls, row_boys, migrants in audiences.iterator(chunk_size=5000):
-        pupils = row_girls + row_boys
-        by_age[GRADE_AGE_BANDS.get(grade, "unknown")] += pupils
-        if migrants is not None:
-            by_group["migrant"] += migrants
-            by_group["host"] += pupils - migrants
+    for row in by_grade:
+        by_age[GRADE_AGE_BANDS.get(row["grade"], "unknown")] += row["pupils_total"] or 0
+        by_group["migrant"] += row["of_migrants"] or 0
+        by_group["host"] += (row["counted"] or 0) - (row["of_migrants"] or 0)
     by_age["unknown"] += total - sum(by_age.values())
     by_group["not_said"] += total - sum(by_group.values())
     return Outcome(

@@ -358,3 +358,22 @@ def test_the_pages_after_sending_are_accessible_too(live_server, phone, demo, se
         answer_the_consultation_anonymously(phone, live_server.url, language, audit=audit)
         send_a_complaint_and_follow_it(phone, live_server.url, language, audit=audit)
         assert found == {}, language
+    # The refusals: too many messages from this client, and a consultation that has closed.
+    settings.MADINA_PUBLIC_RATE_LIMITS = {"default": (0, 60), "feedback": (0, 60)}
+    consultation = Consultation.objects.get(state=Consultation.State.PUBLISHED)
+    Consultation.objects.filter(pk=consultation.pk).update(state=Consultation.State.CLOSED)
+    for language in ("ar", "fr"):
+        phone.goto(f"{live_server.url}/{language}/portal/feedback/")
+        phone.check("input[name=type][value=question]")
+        phone.select_option("select[name=category]", "documents")
+        phone.fill("textarea[name=message]", "Où faire légaliser un acte de naissance ?")
+        with phone.expect_response(lambda response: response.request.method == "POST") as sent:
+            phone.click("form button[type=submit]")
+        assert sent.value.status == 429
+        phone.wait_for_load_state()
+        shot(phone, f"{language}-feedback-too-many")
+        assert serious_violations(phone) == [], language
+        phone.goto(f"{live_server.url}/{language}/portal/consultations/{consultation.pk}/")
+        shot(phone, f"{language}-consultation-closed")
+        assert phone.locator("form[data-consultation]").count() == 0
+        assert serious_violations(phone) == [], language

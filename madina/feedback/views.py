@@ -213,84 +213,98 @@ def acknowledge(request, pk: int):
     return redirect(feedback)
 
 
+def _step(request, feedback: Feedback, form, name: str, act, done: str):
+    """One step of the lifecycle taken with a form: validate, call the service, say so. A
+    field's error comes back on the detail page under the form ``name``; a step the item's
+    status does not allow (its form is not shown then) comes back as a message."""
+    if form.is_valid():
+        try:
+            act(form.cleaned_data)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect(feedback)
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return None
+    return detail(request, feedback.pk, bound={name: form})
+
+
 @login_required
 @require_POST
 def assign(request, pk: int):
     feedback = selectors.feedback_get_for_user(request.user, pk, perm=HANDLE)
     form = AssignForm(request.POST, users=services.assignable_users(feedback).distinct())
-    if not form.is_valid():
-        return detail(request, pk, bound={"assign_form": form})
-    try:
-        services.feedback_assign(
-            actor=request.user,
-            feedback=feedback,
-            assignee=form.cleaned_data["assignee"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return detail(request, pk, bound={"assign_form": form})
-    messages.success(request, _("Done."))
-    return redirect(feedback)
+    refused = _step(
+        request,
+        feedback,
+        form,
+        "assign_form",
+        lambda data: services.feedback_assign(
+            actor=request.user, feedback=feedback, assignee=data["assignee"], note=data["note"]
+        ),
+        _("Done."),
+    )
+    return refused or redirect(feedback)
 
 
 @login_required
 @require_POST
 def answer(request, pk: int):
     feedback = selectors.feedback_get_for_user(request.user, pk, perm=HANDLE)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return detail(request, pk, bound={"answer_form": form})
-    try:
-        services.feedback_answer(
+    refused = _step(
+        request,
+        feedback,
+        AnswerForm(request.POST),
+        "answer_form",
+        lambda data: services.feedback_answer(
             actor=request.user,
             feedback=feedback,
-            response=form.cleaned_data["response"],
-            channel=form.cleaned_data["channel"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return detail(request, pk, bound={"answer_form": form})
-    messages.success(request, _("Done."))
-    return redirect(feedback)
+            response=data["response"],
+            channel=data["channel"],
+        ),
+        _("Done."),
+    )
+    return refused or redirect(feedback)
 
 
 @login_required
 @require_POST
 def close(request, pk: int):
     feedback = selectors.feedback_get_for_user(request.user, pk, perm=HANDLE)
-    form = NoteForm(request.POST, prefix="close")
-    if not form.is_valid():
-        return detail(request, pk, bound={"close_form": form})
-    try:
-        services.feedback_close(
-            actor=request.user, feedback=feedback, note=form.cleaned_data["note"]
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return detail(request, pk, bound={"close_form": form})
-    messages.success(request, _("Done."))
-    return redirect(feedback)
+    refused = _step(
+        request,
+        feedback,
+        NoteForm(request.POST, prefix="close"),
+        "close_form",
+        lambda data: services.feedback_close(
+            actor=request.user, feedback=feedback, note=data["note"]
+        ),
+        _("Done."),
+    )
+    return refused or redirect(feedback)
 
 
 @login_required
 @require_POST
 def refer(request, pk: int):
     feedback = selectors.feedback_get_for_user(request.user, pk, perm=HANDLE)
-    form = ReferForm(request.POST)
-    if not form.is_valid():
-        return detail(request, pk, bound={"refer_form": form})
-    try:
-        services.feedback_refer(
+    refused = _step(
+        request,
+        feedback,
+        ReferForm(request.POST),
+        "refer_form",
+        lambda data: services.feedback_refer(
             actor=request.user,
             feedback=feedback,
-            organisation=form.cleaned_data["organisation"],
-            note=form.cleaned_data["note"],
-        )
-    except ValidationError as error:
-        add_service_errors(form, error)
-        return detail(request, pk, bound={"refer_form": form})
-    messages.success(request, _("The feedback has been referred."))
+            organisation=data["organisation"],
+            note=data["note"],
+        ),
+        _("The feedback has been referred."),
+    )
+    if refused:
+        return refused
     if request.user.has_perm("feedback.view_feedback", feedback):
         return redirect(feedback)
     return redirect("feedback_staff:inbox")

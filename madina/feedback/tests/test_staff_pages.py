@@ -143,3 +143,43 @@ def test_teams_page(cast):
     assert response.status_code == 302
     assert cast.member.feedback_sensitive_teams.exists()
     assert cast.client_for("member").get("/en/feedback/teams/").status_code == 403
+
+
+def test_refused_steps_come_back_with_their_message_and_change_nothing(cast, feedback):
+    client = cast.client_for("member")
+    # A step the status does not allow yet: said in a message, on the item's page.
+    response = client.post(
+        f"/en/feedback/{feedback.pk}/close/", {"close-note": "Fini."}, follow=True
+    )
+    assert response.redirect_chain == [(feedback.get_absolute_url(), 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "This cannot be done while the feedback is “received”."
+    ]
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.RECEIVED and feedback.closed_at is None
+    # Closing without an answer when the person asked for one needs a reason.
+    services.feedback_acknowledge(actor=cast.member, feedback=feedback)
+    response = client.post(f"/en/feedback/{feedback.pk}/close/", {"close-note": ""})
+    assert response.status_code == 400
+    assert "Say why it is closed without an answer" in response.content.decode()
+    # Referring to where it already is.
+    response = client.post(
+        f"/en/feedback/{feedback.pk}/refer/",
+        {"organisation": cast.organisation.pk, "note": "Pour suite à donner."},
+    )
+    assert response.status_code == 400
+    assert "already addressed there" in response.content.decode()
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.ACKNOWLEDGED
+    assert feedback.organisation == cast.organisation
+    assert not feedback.events.exclude(action__in=["received", "acknowledged"]).exists()
+
+
+def test_assigning_through_the_page(cast, feedback):
+    client = cast.client_for("member")
+    response = client.post(
+        f"/en/feedback/{feedback.pk}/assign/", {"assignee": cast.member.pk, "note": ""}
+    )
+    assert response.status_code == 302 and response["Location"] == feedback.get_absolute_url()
+    feedback.refresh_from_db()
+    assert feedback.status == Feedback.Status.ASSIGNED and feedback.assigned_to == cast.member

@@ -17,7 +17,7 @@ What each letter of the matrix does:
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -38,6 +38,7 @@ from madina.coordination.services import _add, _refuse_if_closed, _unknown_keys
 from madina.coordination.signals import send_item_changed
 from madina.core.audit import record, snapshot
 from madina.core.models import AuditEvent
+from madina.core.validation import full_clean_collecting
 from madina.initiatives.selectors import visible_initiatives
 
 PROGRAMME_FIELDS = ("kind", "title", "period_start", "period_end", "status", "rollup")
@@ -86,14 +87,7 @@ def _refuse_if_programme_closed(programme: Programme) -> None:
         raise ValidationError(_("This programme is closed: reopen it before changing it."))
 
 
-def _full_clean(instance, errors: dict[str, list[str]], exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], validate_constraints=False)
-    except ValidationError as error:
-        for key, messages in error.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+_full_clean = full_clean_collecting
 
 
 # --- Programmes ---------------------------------------------------------------------------------

@@ -30,6 +30,7 @@ from madina.core.audit import record, snapshot
 from madina.core.models import AuditEvent
 from madina.core.tasks import send_email
 from madina.core.uploads import EVIDENCE_KINDS, CheckedUpload, Kind, check_upload
+from madina.core.validation import full_clean_collecting
 from madina.meetings.models import (
     FILE_MAX_BYTES,
     AgendaItem,
@@ -124,14 +125,7 @@ def _refuse_if_closed(space: Space) -> None:
         raise ValidationError(_("This space is closed: reopen it before changing it."))
 
 
-def _full_clean(instance, errors: dict[str, list[str]], exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], validate_constraints=False)
-    except ValidationError as error:
-        for key, messages in error.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+_full_clean = full_clean_collecting
 
 
 def _strip(fields: dict[str, Any], names: Iterable[str]) -> None:

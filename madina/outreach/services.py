@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from madina.core.audit import record, snapshot
 from madina.core.models import AuditEvent
 from madina.core.uploads import MIB, CheckedUpload, Kind, check_upload
+from madina.core.validation import error_collector, full_clean_collecting, split_fields
 from madina.directory.models import Language, languages_value
 from madina.outreach.models import Audience, AwarenessSession, Capsule, CapsuleFile, School
 from madina.territory.models import Area
@@ -53,42 +54,14 @@ FIRST_SESSION_DATE = datetime.date(2015, 1, 1)
 _STRIPPED = {"title_ar", "title_fr", "title_en", "name_ar", "name_fr", "official_code", "link"}
 
 
-def _errors() -> tuple[dict[str, list[str]], Any]:
-    errors: dict[str, list[str]] = {}
-
-    def add(key: str, message: str) -> None:
-        errors.setdefault(key, []).append(message)
-
-    return errors, add
+_errors = error_collector
+_full_clean = full_clean_collecting
 
 
 def _split(
     data: Mapping[str, Any], allowed: Iterable[str], m2m_allowed: Iterable[str] = ()
 ) -> tuple[dict[str, Any], dict[str, list]]:
-    allowed, m2m_allowed = set(allowed), set(m2m_allowed)
-    unknown = set(data) - allowed - m2m_allowed
-    if unknown:
-        raise ValueError(f"Unknown fields: {', '.join(sorted(unknown))}")
-    fields: dict[str, Any] = {}
-    m2m: dict[str, list] = {}
-    for key, value in data.items():
-        if key in m2m_allowed:
-            m2m[key] = list(value or [])
-        elif key in _STRIPPED:
-            fields[key] = (value or "").strip()
-        else:
-            fields[key] = value
-    return fields, m2m
-
-
-def _full_clean(instance, errors: dict[str, list[str]], exclude: Iterable[str] = ()) -> None:
-    try:
-        instance.full_clean(exclude=[*exclude, *errors], validate_constraints=False)
-    except ValidationError as error:
-        for key, messages in error.message_dict.items():
-            errors.setdefault(key, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    return split_fields(data, allowed, m2m_allowed, stripped=_STRIPPED)
 
 
 # --- Capsules ------------------------------------------------------------------------------------

@@ -73,6 +73,8 @@ def open_menu_if_collapsed(page) -> None:
     toggler = page.locator(".navbar-toggler")
     if toggler.is_visible():
         toggler.click()
+        # Bootstrap animates the menu open: wait until it is open, not opening.
+        page.wait_for_selector("#main-menu.collapse.show", state="visible")
 
 
 def test_sign_in_switch_to_arabic_create_and_find_an_organisation(live_server, page):
@@ -89,6 +91,7 @@ def test_sign_in_switch_to_arabic_create_and_find_an_organisation(live_server, p
     # Switch to Arabic through the language menu, as a person would.
     open_menu_if_collapsed(page)
     page.click("#language-menu")
+    page.wait_for_selector("a[hreflang=ar]", state="visible")
     page.click("a[hreflang=ar]")
     page.wait_for_url("**/ar/organisations/**")
     assert page.locator("html").get_attribute("lang") == "ar"

@@ -24,10 +24,12 @@ from madina.cases.models import (
     FollowUp,
     Incident,
     Need,
+    PersonIdentity,
     PlanItem,
     RecipientKind,
     Sex,
 )
+from madina.core.concurrency import VersionField, version_of
 from madina.core.forms import BootstrapMixin
 from madina.core.uploads import EVIDENCE_KINDS, EvidenceFileField
 from madina.directory.models import Service
@@ -106,6 +108,18 @@ class CaseFilterForm(BootstrapMixin, forms.Form):
         }
 
 
+def identity_version(case: Case) -> str:
+    """The version of the person's identity, read without decrypting it."""
+    identity = PersonIdentity.objects.filter(person_id=case.person_id).only("updated_at").first()
+    return version_of(identity) if identity is not None else ""
+
+
+def _add_version(form: forms.Form, version: str | None) -> None:
+    """On an edit form, the version of the record the user loaded (``core.concurrency``)."""
+    if version is not None:
+        form.fields["version"] = VersionField(initial=version)
+
+
 class IdentityForm(BootstrapMixin, forms.Form):
     """What identifies the person; kept encrypted, shown only on an asked, logged reveal."""
 
@@ -142,8 +156,9 @@ class IdentityForm(BootstrapMixin, forms.Form):
 
     IDENTITY_FIELDS = services.IDENTITY_KEYS
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _add_version(self, version)
         self.fields["nationality"].choices = [("", _("not known")), *country_choices()]
         for name in ("given_name", "family_name", "other_names", "other_contact", "address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
@@ -204,8 +219,9 @@ class AssessmentForm(BootstrapMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _add_version(self, version)
         self.fields["contact_channel"].choices = [
             ("", _("not said yet")),
             *Case.ContactChannel.choices,
@@ -290,8 +306,9 @@ class PlanItemForm(BootstrapMixin, forms.Form):
     due_on = forms.DateField(label=_("due on"), widget=DATE_INPUT)
     status = forms.ChoiceField(label=_("status"), choices=PlanItem.Status.choices)
 
-    def __init__(self, *args, with_status: bool = False, **kwargs):
+    def __init__(self, *args, with_status: bool = False, version: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        _add_version(self, version)
         services_qs = Service.objects.filter(is_active=True).select_related("organisation")
         self.fields["service"].queryset = services_qs
         self.fields["service"].label_from_instance = lambda s: f"{s.name} — {s.organisation.name}"

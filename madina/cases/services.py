@@ -43,6 +43,7 @@ from madina.cases.models import (
 )
 from madina.cases.profiles import PROFILES, Section, profiles_for
 from madina.cases.selectors import log_access, log_refusal, valid_consent
+from madina.core.concurrency import check_version
 from madina.core.uploads import EVIDENCE_KINDS, MIB, check_upload
 
 ATTACHMENT_MAX_BYTES = 10 * MIB
@@ -167,11 +168,20 @@ def case_open(
 
 
 @transaction.atomic
-def identity_update(*, actor, case: Case, identity: Mapping[str, Any]) -> None:
-    """Correct the person's identity (Law 09-08 right of rectification); the old value is gone."""
+def identity_update(
+    *, actor, case: Case, identity: Mapping[str, Any], version: str | None = None
+) -> None:
+    """Correct the person's identity (Law 09-08 right of rectification); the old value is gone.
+
+    ``version`` is the identity's version the editor loaded (``core.concurrency``): if someone
+    corrected it since, nothing is written.
+    """
     _owner(actor, case, "identity")
     cleaned = _clean_identity(identity)
     person = case.person
+    current = PersonIdentity.objects.select_for_update().filter(person=person).first()
+    if current is not None:
+        check_version(current, version)
     PersonIdentity.objects.update_or_create(person=person, defaults={"data": cleaned})
     birth = cleaned.get("birth_date")
     if birth:
@@ -271,8 +281,13 @@ def assessment_save(
     safety_plan: str = "",
     contact_channel: str = "",
     contact_notes: str = "",
+    version: str | None = None,
 ) -> Case:
+    """Save the assessment; ``version`` is the case's the editor loaded (``core.concurrency``):
+    if someone saved the case since, nothing is written."""
     _owner(actor, case, "assessment")
+    case.refresh_from_db(from_queryset=Case.objects.select_for_update())
+    check_version(case, version)
     _open(case)
     needs = list(dict.fromkeys(needs))
     errors = {}
@@ -383,8 +398,14 @@ def plan_item_save(
     service=None,
     item: PlanItem | None = None,
     status: str | None = None,
+    version: str | None = None,
 ) -> PlanItem:
+    """Add a line to the service plan, or change ``item``; ``version`` is the line's the editor
+    loaded (``core.concurrency``): if someone changed the line since, nothing is written."""
     _owner(actor, case, "plan")
+    if item is not None:
+        item.refresh_from_db(from_queryset=PlanItem.objects.select_for_update())
+        check_version(item, version)
     _open(case)
     errors = {}
     if need not in NEEDS:
@@ -821,7 +842,9 @@ def referral_send(*, actor, referral: Referral, override_reason: str = "") -> Re
     referral.sent_by = actor
     referral.save()
     if referral.plan_item_id:
-        PlanItem.objects.filter(pk=referral.plan_item_id).update(status=PlanItem.Status.REFERRED)
+        PlanItem.objects.filter(pk=referral.plan_item_id).update(
+            status=PlanItem.Status.REFERRED, updated_at=timezone.now()
+        )
     _write(
         case, actor, f"referral:{referral.pk}", "sent" + (":override" if consent is None else "")
     )
@@ -873,7 +896,9 @@ def referral_respond(*, actor, referral: Referral, accept: bool, reason: str = "
     referral.decline_reason = reason.strip()
     referral.save()
     if not accept and referral.plan_item_id:
-        PlanItem.objects.filter(pk=referral.plan_item_id).update(status=PlanItem.Status.PLANNED)
+        PlanItem.objects.filter(pk=referral.plan_item_id).update(
+            status=PlanItem.Status.PLANNED, updated_at=timezone.now()
+        )
     _write(referral.case, actor, f"packet:{referral.pk}", referral.state)
     _notify_owner(referral, referral.state)
     return referral
@@ -905,7 +930,7 @@ def referral_complete(*, actor, referral: Referral, feedback: str) -> Referral:
     referral.save()
     if referral.plan_item_id:
         PlanItem.objects.filter(pk=referral.plan_item_id).update(
-            status=PlanItem.Status.DONE, done_on=timezone.localdate()
+            status=PlanItem.Status.DONE, done_on=timezone.localdate(), updated_at=timezone.now()
         )
     _write(referral.case, actor, f"packet:{referral.pk}", "done")
     _notify_owner(referral, "done")
@@ -920,7 +945,7 @@ def _revoke(referral: Referral, actor, reason: str) -> None:
     referral.save()
     if referral.plan_item_id:
         PlanItem.objects.filter(pk=referral.plan_item_id, status=PlanItem.Status.REFERRED).update(
-            status=PlanItem.Status.PLANNED
+            status=PlanItem.Status.PLANNED, updated_at=timezone.now()
         )
     _write(referral.case, actor, f"referral:{referral.pk}", "revoked")
 

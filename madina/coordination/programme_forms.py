@@ -20,6 +20,7 @@ from madina.coordination.programme_services import (
     PERIOD_BACKWARDS,
     PROGRAMME_FIELDS,
 )
+from madina.core.concurrency import VersionField
 from madina.core.forms import BootstrapMixin
 from madina.core.uploads import EVIDENCE_KINDS, EvidenceFileField
 from madina.initiatives.selectors import visible_initiatives
@@ -75,6 +76,8 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
         self.fields["parent"].queryset = parents.order_by("code", "pk")
         self.fields["parent"].empty_label = _("at the top of the programme")
         self.fields["initiatives"].queryset = visible_initiatives(user).order_by("title", "pk")
+        if self.instance.pk is not None:
+            self.fields["version"] = VersionField(self.instance)
         self.style_widgets()
 
     def clean(self):
@@ -84,6 +87,10 @@ class ItemForm(BootstrapMixin, forms.ModelForm):
         if start and due and due < start:
             self.add_error("due_date", DUE_BEFORE_START)
         return cleaned
+
+    def service_data(self) -> dict:
+        """The item's values for the service, without the version the editor loaded."""
+        return {key: value for key, value in self.cleaned_data.items() if key != "version"}
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):

@@ -37,6 +37,7 @@ from madina.coordination.models import (
 from madina.coordination.services import _add, _refuse_if_closed, _unknown_keys
 from madina.coordination.signals import send_item_changed
 from madina.core.audit import record, snapshot
+from madina.core.concurrency import check_version
 from madina.core.models import AuditEvent
 from madina.core.validation import full_clean_collecting
 from madina.initiatives.selectors import visible_initiatives
@@ -239,10 +240,14 @@ def item_create(*, actor, programme: Programme, data: Mapping[str, Any]) -> Prog
 
 
 @transaction.atomic
-def item_update(*, actor, item: ProgrammeItem, data: Mapping[str, Any]) -> ProgrammeItem:
+def item_update(
+    *, actor, item: ProgrammeItem, data: Mapping[str, Any], version: str | None = None
+) -> ProgrammeItem:
     """Change an item, or move it in the tree; the informed hear of new dates or a new title.
 
     A new due date ends a status set by hand over "late": it was justified by the old date.
+    ``version`` is the one the editor loaded (``core.concurrency``): if someone saved the item
+    since, nothing is written.
     """
     _check_space(actor, item.programme.space)
     _refuse_if_programme_closed(item.programme)
@@ -250,6 +255,7 @@ def item_update(*, actor, item: ProgrammeItem, data: Mapping[str, Any]) -> Progr
     item = (
         ProgrammeItem.objects.select_for_update().select_related("programme__space").get(pk=item.pk)
     )
+    check_version(item, version)
     before = _item_snapshot(item)
     for key, value in fields.items():
         setattr(item, key, value)

@@ -233,7 +233,12 @@ def item_update(request, pk: int):
     form = ItemForm(request.POST or None, instance=item, programme=programme, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            item = services.item_update(actor=request.user, item=item, data=form.cleaned_data)
+            item = services.item_update(
+                actor=request.user,
+                item=item,
+                data=form.service_data(),
+                version=form.cleaned_data.get("version"),
+            )
         except ValidationError as error:
             add_service_errors(form, error)
         else:

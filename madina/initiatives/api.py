@@ -17,6 +17,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from madina.actors.models import Organisation, Sector
+from madina.core.concurrency import etag, if_match_version, is_stale
 from madina.initiatives import selectors, services
 from madina.initiatives.models import (
     ActivityType,
@@ -199,6 +200,11 @@ def _as_drf(error: DjangoValidationError) -> ValidationError:
     return ValidationError({"non_field_errors": error.messages})
 
 
+def _etag(initiative: Initiative) -> dict[str, str]:
+    """The version to send back in ``If-Match`` when changing it (decision 27)."""
+    return {"ETag": etag(initiative)}
+
+
 _ERRORS = {
     400: OpenApiResponse(description="Invalid values, per field."),
     403: OpenApiResponse(description="Visible to you, but you may not change it."),
@@ -284,13 +290,26 @@ class InitiativeDetailApi(GenericAPIView):
     )
     def get(self, request, pk: int):
         initiative = selectors.initiative_get_for_user(request.user, pk, for_display=True)
-        return Response(InitiativeOutputSerializer(initiative).data)
+        return Response(InitiativeOutputSerializer(initiative).data, headers=_etag(initiative))
 
     @extend_schema(
         operation_id="initiatives_partial_update",
         summary="Change an initiative (its lead's admins and members, coordinators)",
         request=InitiativeInputSerializer(partial=True),
-        responses={200: InitiativeOutputSerializer, **_ERRORS},
+        parameters=[
+            OpenApiParameter(
+                "If-Match",
+                OpenApiTypes.STR,
+                location=OpenApiParameter.HEADER,
+                description="The ETag of the version you read: if it changed since, nothing is "
+                "written and the answer is 412.",
+            )
+        ],
+        responses={
+            200: InitiativeOutputSerializer,
+            **_ERRORS,
+            412: OpenApiResponse(description="Someone else changed it since you read it."),
+        },
     )
     def patch(self, request, pk: int):
         initiative = selectors.initiative_get_for_user(
@@ -300,12 +319,20 @@ class InitiativeDetailApi(GenericAPIView):
         serializer.is_valid(raise_exception=True)
         try:
             services.initiative_update(
-                actor=request.user, initiative=initiative, data=serializer.service_data()
+                actor=request.user,
+                initiative=initiative,
+                data=serializer.service_data(),
+                version=if_match_version(request),
             )
         except DjangoValidationError as error:
+            if is_stale(error):
+                return Response(
+                    {"non_field_errors": error.messages},
+                    status=status.HTTP_412_PRECONDITION_FAILED,
+                )
             raise _as_drf(error) from error
         initiative = selectors.initiative_get_for_user(request.user, pk, for_display=True)
-        return Response(InitiativeOutputSerializer(initiative).data)
+        return Response(InitiativeOutputSerializer(initiative).data, headers=_etag(initiative))
 
 
 class ReachReportListApi(GenericAPIView):

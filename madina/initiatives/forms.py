@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from madina.actors.forms import grouped_communes
 from madina.actors.models import Organisation, Sector
+from madina.core.concurrency import VersionField
 from madina.core.forms import EVERY, BootstrapMixin
 from madina.core.languages import staff_languages
 from madina.initiatives import selectors
@@ -129,6 +130,8 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
                 self.initial[name] = [
                     p.organisation_id for p in self.instance.partnerships.all() if p.role == role
                 ]
+        if self.instance.pk is not None:
+            self.fields["version"] = VersionField(self.instance)
         self._add_translation_fields()
         self.style_widgets()
 
@@ -196,7 +199,9 @@ class InitiativeForm(BootstrapMixin, forms.ModelForm):
         data = {
             key: value
             for key, value in self.cleaned_data.items()
-            if key not in PARTNER_FIELDS.values() and not key.startswith("translation_")
+            if key not in PARTNER_FIELDS.values()
+            and key != "version"
+            and not key.startswith("translation_")
         }
         data["translations"] = self._translations()
         data["communes"] = list(data["communes"])

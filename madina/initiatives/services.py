@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from madina.accounts.rules import is_coordinator, is_org_editor
 from madina.actors.models import Organisation
 from madina.core.audit import record, snapshot
+from madina.core.concurrency import check_version
 from madina.core.models import AuditEvent
 from madina.initiatives.models import (
     ActivityType,
@@ -207,16 +208,20 @@ def initiative_create(*, actor, data: dict) -> Initiative:
 
 
 @transaction.atomic
-def initiative_update(*, actor, initiative: Initiative, data: dict) -> Initiative:
+def initiative_update(
+    *, actor, initiative: Initiative, data: dict, version: str | None = None
+) -> Initiative:
     """Change an initiative; only the keys present in ``data`` change.
 
     The lead organisation's admins and members, and coordinators, may. Handing the lead to
-    another organisation needs the right to edit for that one too.
+    another organisation needs the right to edit for that one too. ``version`` is the one the
+    editor loaded (``core.concurrency``): if someone saved since, nothing is written.
     """
     if not actor.has_perm("initiatives.change_initiative", initiative):
         raise PermissionDenied
     fields, m2m, partners = _split(data)
     initiative = Initiative.objects.select_for_update().get(pk=initiative.pk)
+    check_version(initiative, version)
     new_lead = fields.get("lead_organisation")
     if new_lead is not None and new_lead.pk != initiative.lead_organisation_id:
         _check_lead(actor, new_lead)

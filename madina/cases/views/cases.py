@@ -42,6 +42,7 @@ from madina.cases.forms import (
     TransferForm,
     WorkersForm,
     country_name,
+    identity_version,
     need_label,
 )
 from madina.cases.models import (
@@ -55,6 +56,7 @@ from madina.cases.models import (
 )
 from madina.cases.profiles import PROFILES
 from madina.cases.views.common import case_view
+from madina.core.concurrency import version_of
 from madina.core.forms import add_service_errors
 
 PAGE_SIZE = 25
@@ -291,12 +293,16 @@ def identity_reveal(request, code: str):
 @GET_POST
 def identity_edit(request, code: str):
     case = _case(request, code, "identity", log=False)
+    version = identity_version(case)
     if request.method == "POST":
-        form = IdentityForm(request.POST)
+        form = IdentityForm(request.POST, version=version)
         if form.is_valid():
             try:
                 services.identity_update(
-                    actor=request.user, case=case, identity=form.identity_data()
+                    actor=request.user,
+                    case=case,
+                    identity=form.identity_data(),
+                    version=form.cleaned_data.get("version"),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)
@@ -305,7 +311,7 @@ def identity_edit(request, code: str):
                 return redirect(_detail(case))
     else:
         # Reading the identity to correct it is a reveal, and is logged as one.
-        form = IdentityForm(initial=selectors.identity_reveal(request.user, case))
+        form = IdentityForm(initial=selectors.identity_reveal(request.user, case), version=version)
     return _form_page(
         request,
         case,
@@ -328,7 +334,7 @@ def assessment(request, code: str):
         "contact_channel": case.contact_channel,
         "contact_notes": case.contact_notes,
     }
-    form = AssessmentForm(_posted(request), initial=initial)
+    form = AssessmentForm(_posted(request), initial=initial, version=version_of(case))
     if request.method == "POST" and form.is_valid():
         try:
             services.assessment_save(actor=request.user, case=case, **form.cleaned_data)
@@ -464,7 +470,9 @@ def plan_item_edit(request, code: str, pk: int):
         "due_on": item.due_on,
         "status": item.status,
     }
-    form = PlanItemForm(_posted(request), initial=initial, with_status=True)
+    form = PlanItemForm(
+        _posted(request), initial=initial, with_status=True, version=version_of(item)
+    )
     if request.method == "POST" and form.is_valid():
         try:
             services.plan_item_save(actor=request.user, case=case, item=item, **form.cleaned_data)

@@ -139,6 +139,7 @@ def initiative_update(request, pk: int):
                 actor=request.user,
                 initiative=Initiative.objects.get(pk=pk),
                 data=form.service_data(),
+                version=form.cleaned_data.get("version"),
             )
         except ValidationError as error:
             add_service_errors(form, error)

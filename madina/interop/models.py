@@ -22,6 +22,9 @@ class ImportJob(TimeStampedModel):
         WRITING = "writing", _("saving")
         DONE = "done", _("imported")
         FAILED = "failed", _("refused: nothing was imported")
+        # The worker stopped (killed, restarted) before the end: the write transaction was
+        # rolled back, the file is kept, and the import can be run again.
+        INTERRUPTED = "interrupted", _("interrupted: nothing was imported")
 
     class Kind(models.TextChoices):
         CSV = "csv", "CSV"
@@ -77,7 +80,11 @@ class ImportJob(TimeStampedModel):
 
     @property
     def is_finished(self) -> bool:
-        return self.status in {self.Status.DONE, self.Status.FAILED}
+        return self.status in {self.Status.DONE, self.Status.FAILED, self.Status.INTERRUPTED}
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in {self.Status.VALIDATING, self.Status.WRITING}
 
     @property
     def issues(self) -> list[dict]:

@@ -16,6 +16,14 @@ technical, funding), as the registry form has one field per role; the funder col
 initiative's funder, as the form's funder field does. When a changed row is imported again, the
 roles the sheet has a column for are replaced and the others are left as they are.
 
+A worker killed in the middle (a restart, the out-of-memory killer) leaves nothing written: the
+write transaction dies with its connection. The job, though, stays in "checking" or "saving"
+with its file: ``import_jobs_interrupt_stale`` (a periodic job) marks such jobs interrupted once
+they have shown no progress for ``MADINA_IMPORT_STALE_MINUTES``, and ``import_job_retry`` lets
+the person who started the import queue it again. While it writes, a run holds a lock on its
+job's row, so a job that is slow but alive is never taken for a dead one (on PostgreSQL), and a
+run whose job was queued again behind its back stops before writing.
+
 Writes go through ``madina.initiatives.services`` (``initiative_create`` and
 ``initiative_update``). Above ``SERVICE_WRITE_LIMIT`` new initiatives in one file, creations take
 the bulk path of ``madina.interop.bulk`` instead: the same checks as the service (done row by row
@@ -752,6 +760,10 @@ class _Refused(Exception):
     """Raised inside the write transaction to roll it back."""
 
 
+class _Superseded(Exception):
+    """This run's job was queued again (its worker was taken for dead): stop, write nothing."""
+
+
 _FOREIGN_KEYS = {
     "lead_organisation_id": Organisation,
     "funder_id": Organisation,
@@ -818,9 +830,21 @@ def _error_text(error: ValidationError) -> str:
     return " ".join(error.messages)
 
 
-def _write(actor, creates: list[CleanRow], updates: list[tuple[CleanRow, Existing]], issues):
+def _write(
+    actor, job: ImportJob, creates: list[CleanRow], updates: list[tuple[CleanRow, Existing]], issues
+):
     cache = _instances(creates + [clean for clean, _existing in updates])
     with transaction.atomic():
+        # The job's row stays locked until the commit: the stale-job sweep skips it, and a
+        # retry cannot queue it again while this run writes.
+        current = (
+            ImportJob.objects.select_for_update()
+            .filter(pk=job.pk)
+            .values_list("status", "started_at")
+            .first()
+        )
+        if current != (ImportJob.Status.WRITING, job.started_at):
+            raise _Superseded
         if len(creates) > SERVICE_WRITE_LIMIT:
             bulk.initiatives_insert(actor=actor, rows=creates)
         else:
@@ -868,9 +892,14 @@ def import_job_run(*, job_id: int) -> ImportJob:
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     if not claimed:
         return job
+    keep_file = False
     with translation.override(job.language):
         try:
             _run(job)
+        except _Superseded:
+            # Another run owns the job and its file now.
+            logger.warning("Import %s was queued again while it ran; this run stopped", job.pk)
+            keep_file = True
         except Exception:
             logger.exception("Import %s failed", job.pk)
             _save_progress(
@@ -894,7 +923,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             )
         finally:
             # The sheet is not kept once read: the report says what was in it that mattered.
-            if job.file.name:
+            if job.file.name and not keep_file:
                 job.file.storage.delete(job.file.name)
                 ImportJob.objects.filter(pk=job.pk).update(file="")
     return job
@@ -957,7 +986,7 @@ def _run(job: ImportJob) -> None:
     if not issues.count:
         _save_progress(job, status=ImportJob.Status.WRITING)
         try:
-            _write(actor, creates, updates, issues)
+            _write(actor, job, creates, updates, issues)
         except _Refused:
             pass
     report = {"issues": issues.items, "notes": issues.notes, "count": issues.count}
@@ -980,3 +1009,110 @@ def _run(job: ImportJob) -> None:
         unchanged_count=unchanged,
         finished_at=timezone.now(),
     )
+
+
+# --- Interrupted runs ---------------------------------------------------------------------------
+
+
+def _stale_before() -> datetime.datetime:
+    minutes = settings.MADINA_IMPORT_STALE_MINUTES
+    return timezone.now() - datetime.timedelta(minutes=minutes)
+
+
+def _file_kept(job: ImportJob) -> bool:
+    return bool(job.file.name) and job.file.storage.exists(job.file.name)
+
+
+def import_job_can_retry(job: ImportJob) -> bool:
+    """A run whose worker died (no progress for a while), or an interrupted or failed run whose
+    file is still there, may be run again."""
+    if job.is_running:
+        return job.updated_at < _stale_before()
+    if job.status in {ImportJob.Status.INTERRUPTED, ImportJob.Status.FAILED}:
+        return _file_kept(job)
+    return False
+
+
+def _interrupted_report() -> dict:
+    return {
+        "issues": [
+            {
+                "row": None,
+                "column": "",
+                "message": _(
+                    "The import was interrupted before it finished: nothing was written. "
+                    "You can run it again."
+                ),
+            }
+        ],
+        "notes": [],
+        "count": 1,
+    }
+
+
+def import_jobs_interrupt_stale() -> int:
+    """Mark interrupted the running jobs that have shown no progress for a while.
+
+    Run by a periodic job (``madina.interop.tasks.interrupt_stale_imports``). A job whose run is
+    writing holds its row locked and is skipped, however long the write takes.
+    """
+    interrupted = 0
+    with transaction.atomic():
+        jobs = ImportJob.objects.select_for_update(skip_locked=True).filter(
+            status__in=[ImportJob.Status.VALIDATING, ImportJob.Status.WRITING],
+            updated_at__lt=_stale_before(),
+        )
+        now = timezone.now()
+        for job in jobs:
+            with translation.override(job.language):
+                report = _interrupted_report()
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportJob.Status.INTERRUPTED,
+                report=report,
+                finished_at=now,
+                updated_at=now,
+            )
+            logger.warning("Import %s interrupted: no progress since %s", job.pk, job.updated_at)
+            interrupted += 1
+    return interrupted
+
+
+@transaction.atomic
+def import_job_retry(*, actor, job: ImportJob) -> ImportJob:
+    """Queue again an import whose run was interrupted, for the person who started it.
+
+    Refused (``PermissionDenied``) to anyone else, and (``ValidationError``) while the job is
+    still running or has nothing left to run.
+    """
+    if job.created_by_id != actor.pk or not actor.has_perm("initiatives.import_initiatives"):
+        raise PermissionDenied
+    locked = ImportJob.objects.select_for_update(skip_locked=True).filter(pk=job.pk).first()
+    if locked is None or (locked.is_running and not import_job_can_retry(locked)):
+        raise ValidationError(_("This import is still running; wait for it to finish."))
+    if not import_job_can_retry(locked):
+        raise ValidationError(_("This import cannot be run again; upload the file again."))
+    locked.status = ImportJob.Status.QUEUED
+    locked.progress = 0
+    locked.report = {}
+    locked.started_at = None
+    locked.finished_at = None
+    locked.created_count = locked.updated_count = locked.unchanged_count = 0
+    locked.save(
+        update_fields=[
+            "status",
+            "progress",
+            "report",
+            "started_at",
+            "finished_at",
+            "created_count",
+            "updated_count",
+            "unchanged_count",
+            "updated_at",
+        ]
+    )
+    logger.info("Import %s queued again", locked.pk)
+
+    from madina.interop.tasks import run_import
+
+    transaction.on_commit(lambda: run_import(locked.pk))
+    return locked

@@ -1,6 +1,7 @@
 """Background jobs of imports and exports. Jobs only call services."""
 
-from huey.contrib.djhuey import db_task
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 
 @db_task()
@@ -9,3 +10,11 @@ def run_import(job_id: int) -> None:
     from madina.interop.services import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def interrupt_stale_imports() -> int:
+    """Mark interrupted the imports whose worker died (``import_jobs_interrupt_stale``)."""
+    from madina.interop.services import import_jobs_interrupt_stale
+
+    return import_jobs_interrupt_stale()

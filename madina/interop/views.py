@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from madina.accounts.rules import is_coordinator
 from madina.core.forms import add_service_errors
@@ -71,7 +72,20 @@ def import_mapping(request, pk: int):
 def import_job(request, pk: int):
     job = _job_for(request.user, pk)
     template = "interop/_job_status.html" if request.htmx else "interop/import_job.html"
-    return render(request, template, {"job": job})
+    can_retry = job.created_by_id == request.user.pk and services.import_job_can_retry(job)
+    return render(request, template, {"job": job, "can_retry": can_retry})
+
+
+@login_required
+@require_POST
+def import_retry(request, pk: int):
+    job = _job_for(request.user, pk)
+    try:
+        services.import_job_retry(actor=request.user, job=job)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect(job)
 
 
 def _filter_form(request) -> InitiativeFilterForm:

@@ -2,7 +2,9 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from pythonjsonlogger.core import RESERVED_ATTRS
 
 from madina.settings.env import (
     env_bool,
@@ -61,10 +63,17 @@ INSTALLED_APPS = [
     "phonenumber_field",
 ]
 
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR networks, comma-separated);
+# empty: REMOTE_ADDR is the client (madina/core/proxy.py, docs/deploy.md).
+MADINA_TRUSTED_PROXIES = env_list("MADINA_TRUSTED_PROXIES", [])
+
 MIDDLEWARE = [
+    # First, so that rate limits and axes see the client's address, not the proxy's.
+    "madina.core.proxy.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
+    "madina.core.unavailable.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "madina.core.middleware.LanguagePreferenceMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -109,6 +118,12 @@ DATABASES = {
     if DATABASE_URL
     else sqlite_database(VAR_DIR / "madina.sqlite3")
 }
+# App servers keep their connection for CONN_MAX_AGE seconds and check it before reusing it, so
+# that after a database restart the next request opens a new one instead of failing.
+DATABASES["default"]["CONN_MAX_AGE"] = env_int(
+    "CONN_MAX_AGE", 60 if DATABASES["default"]["ENGINE"].endswith("postgresql") else 0
+)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
@@ -155,6 +170,9 @@ MADINA_2FA_REQUIRED_ROLES = env_list("MADINA_2FA_REQUIRED_ROLES", ["platform_adm
 MADINA_CASE_KEYS = [k.strip() for k in env_secret("MADINA_CASE_KEYS", "").split(",") if k.strip()]
 # Closed cases are anonymised this many days after closing (a nightly job).
 MADINA_CASE_RETENTION_DAYS = env_int("MADINA_CASE_RETENTION_DAYS", 5 * 365)
+# An import that has shown no progress for this long lost its worker: it is marked interrupted
+# (nothing was written) and its owner may run it again (madina.interop.services).
+MADINA_IMPORT_STALE_MINUTES = env_int("MADINA_IMPORT_STALE_MINUTES", 10)
 OTP_TOTP_ISSUER = "Madina"
 
 LANGUAGE_CODE = "ar"
@@ -185,6 +203,27 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Uploaded files go to an S3-compatible object store when MADINA_S3_BUCKET names a bucket (so that
+# every app server and worker sees them), else to MEDIA_ROOT. Files are private: never a public
+# URL; a link, where one is made, is signed and expires. Case attachments are encrypted before
+# they reach either (madina/cases/crypto.py).
+MADINA_S3_BUCKET = env_str("MADINA_S3_BUCKET", "")
+if MADINA_S3_BUCKET:
+    _s3_options = {
+        "bucket_name": MADINA_S3_BUCKET,
+        "endpoint_url": env_str("MADINA_S3_ENDPOINT_URL", "") or None,
+        "region_name": env_str("MADINA_S3_REGION", "") or None,
+        "location": env_str("MADINA_S3_PREFIX", "").strip("/"),
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+    }
+    # Without keys, boto3 looks for credentials itself (instance role, ~/.aws).
+    _s3_access_key = env_secret("MADINA_S3_ACCESS_KEY_ID", "")
+    _s3_secret_key = env_secret("MADINA_S3_SECRET_ACCESS_KEY", "")
+    if _s3_access_key or _s3_secret_key:
+        _s3_options.update(access_key=_s3_access_key, secret_key=_s3_secret_key)
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _s3_options}
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -316,12 +355,27 @@ SPECTACULAR_SETTINGS = {
 PHONENUMBER_DEFAULT_REGION = env_str("PHONENUMBER_DEFAULT_REGION", "MA")
 PHONENUMBER_DEFAULT_FORMAT = "INTERNATIONAL"
 
+# LOG_FORMAT=json writes one JSON object a line (for a log collector), else plain text. Either way
+# the same levels below keep personal data out; the JSON formatter also drops the request object
+# that Django attaches to its request errors (its repr carries the query string).
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+_LOG_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "formatters": {
+        "plain": {"format": _LOG_FIELDS},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": _LOG_FIELDS,
+            "reserved_attrs": [*RESERVED_ATTRS, "request"],
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         # Axes logs user names and addresses with failures and lockouts: no personal data in
         # logs, so only its errors are kept. Lockouts are still recorded in its database table.
@@ -333,5 +387,12 @@ LOGGING = {
         # send_robust logs a failing receiver's exception with its message, which could carry a
         # record's text; the senders log their own line without it (coordination.signals).
         "django.dispatch": {"level": "CRITICAL"},
+        # run_huey gives the "huey" logger a plain handler of its own unless it has one: this one
+        # keeps the workers' lines in the format chosen above, once each.
+        "huey": {
+            "handlers": ["console"],
+            "level": LOG_LEVEL,
+            "propagate": False,
+        },
     },
 }

@@ -24,7 +24,9 @@ from django.db import connection
 from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils.formats import number_format
+from django.utils.formats import localize, number_format
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -484,6 +486,33 @@ class GapRow:
     commune: Area
     cells: list[tuple[int, int]]
     sectors_covered: int
+
+    def cells_html(self) -> str:
+        """The row's cells as table data, built here rather than by a template loop: a matrix
+        has thousands of cells, and the template engine took most of the page's time on them."""
+        empty = format_html(
+            '<td class="text-center gap-cell gap-empty table-danger"><span aria-hidden="true">'
+            '—</span><span class="visually-hidden">{}</span></td>',
+            _("no initiative"),
+        )
+        parts = []
+        for count, people in self.cells:
+            if not count:
+                parts.append(empty)
+            elif people:
+                parts.append(
+                    format_html(
+                        '<td class="text-center gap-cell">{}<span class="d-block small '
+                        'text-body-secondary">{}</span></td>',
+                        localize(count),
+                        localize(people),
+                    )
+                )
+            else:
+                parts.append(
+                    format_html('<td class="text-center gap-cell">{}</td>', localize(count))
+                )
+        return mark_safe("".join(parts))  # noqa: S308 - each part is built by format_html
 
 
 @dataclass

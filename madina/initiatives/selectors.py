@@ -157,9 +157,21 @@ def initiative_list(*, user, filters: dict) -> QuerySet[Initiative]:
 def initiative_counts(queryset: QuerySet[Initiative]) -> dict[str, int]:
     """How many initiatives of a list are in each status (one query)."""
     counts = dict.fromkeys(Initiative.Status.values, 0)
-    for row in queryset.order_by().values("status").annotate(n=Count("pk", distinct=True)):
+    rows = queryset.order_by().values("status")
+    # DISTINCT only when a join can repeat an initiative: over the whole registry it made the
+    # count ~20× slower (a sort of every id) for nothing (issue 8).
+    for row in rows.annotate(n=Count("pk", distinct=_joins_repeat_rows(rows.query))):
         counts[row["status"]] = row["n"]
     return counts
+
+
+def _joins_repeat_rows(query) -> bool:
+    """Whether a join of ``query`` follows a to-many relation (and may repeat a row)."""
+    for join in query.alias_map.values():
+        field = getattr(join, "join_field", None)
+        if field is not None and (field.many_to_many or field.one_to_many):
+            return True
+    return False
 
 
 # --- Reach --------------------------------------------------------------------------------------

@@ -41,8 +41,11 @@ class OrganisationOutputSerializer(serializers.ModelSerializer):
     name = serializers.CharField(read_only=True)
     sectors = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
     communes_covered = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    commune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     phone = serializers.CharField(read_only=True)
+    # Blank when not known: plain strings in the schema, not "email"/"uri" formats that "" fails.
+    email = serializers.CharField(read_only=True)
+    website = serializers.CharField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -261,7 +264,11 @@ class SectorListApi(GenericAPIView):
     queryset = Sector.objects.none()
     pagination_class = None
 
-    @extend_schema(operation_id="sectors_list", summary="The active sectors of work")
+    @extend_schema(
+        operation_id="sectors_list",
+        summary="The active sectors of work",
+        responses=SectorOutputSerializer(many=True),
+    )
     def get(self, request):
         return Response(SectorOutputSerializer(selectors.sector_list(), many=True).data)
 

@@ -32,11 +32,13 @@ from madina.directory.hsds import (
 from madina.directory.hsds_tables import FILENAME, datapackage_zip
 
 MAX_PER_PAGE = 100
+# Far beyond any directory, and small enough that the row offset fits the database's integers.
+MAX_PAGE = 100_000
 _LANGUAGES = [code for code, _name in settings.LANGUAGES]
 
 
 class ServicesQuerySerializer(serializers.Serializer):
-    page = serializers.IntegerField(required=False, min_value=1, default=1)
+    page = serializers.IntegerField(required=False, min_value=1, max_value=MAX_PAGE, default=1)
     per_page = serializers.IntegerField(
         required=False, min_value=1, max_value=MAX_PER_PAGE, default=50
     )

@@ -77,6 +77,8 @@ class CapsuleOutputSerializer(serializers.ModelSerializer):
     topics = serializers.ListField(
         child=serializers.ChoiceField(choices=Capsule.Topic.choices), read_only=True
     )
+    # Blank when the capsule has no link: a plain string, not a "uri" that "" fails.
+    link = serializers.CharField(read_only=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:
@@ -307,7 +309,7 @@ class RoundedField(serializers.FloatField):
 
 class TrainingOutputSerializer(serializers.ModelSerializer):
     organisation_name = serializers.CharField(source="organisation.name")
-    commune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     url = serializers.CharField(source="get_absolute_url", read_only=True)
 
     class Meta:

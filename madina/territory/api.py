@@ -26,7 +26,7 @@ class AreaFilterSerializer(serializers.Serializer):
 
 
 class AreaOutputSerializer(serializers.ModelSerializer):
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     latitude = serializers.DecimalField(
         max_digits=9, decimal_places=6, coerce_to_string=False, read_only=True, allow_null=True
     )

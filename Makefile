@@ -10,7 +10,7 @@ ASSETS := build/vendor/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup lint check-migrations translations bench clean
+.PHONY: run test setup lint check-migrations translations bench production-check clean
 
 $(STAMP): requirements/dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Madina needs Python 3.11 or newer.")'
@@ -58,6 +58,17 @@ translations: $(STAMP)
 # Benchmarks (never part of the test suite): figures, goals and baselines; see bench/README.md.
 bench: setup
 	$(PY) bench/run_all.py
+
+# The long production checks (issue 8; docs/deploy.md): the load test on a generated PostgreSQL data
+# set (50 users, 5 minutes), PostgreSQL restarted under load, and the full security audit
+# (bandit, check --deploy, the dependency audit). Needs PostgreSQL and Redis on 127.0.0.1.
+PRODUCTION_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
+PRODUCTION_REDIS_URL ?= redis://127.0.0.1:6379/12
+production-check: setup
+	$(PY) bench/load/run.py
+	DATABASE_URL=$(PRODUCTION_DATABASE_URL) REDIS_URL=$(PRODUCTION_REDIS_URL) \
+	  $(PY) bench/faults/postgres_restart.py
+	$(PY) scripts/security_audit.py
 
 clean:
 	rm -rf $(VENV) node_modules build var

@@ -67,7 +67,7 @@ PRODUCTION_REDIS_URL ?= redis://127.0.0.1:6379/12
 production-check: setup
 	$(PY) bench/load/run.py
 	DATABASE_URL=$(PRODUCTION_DATABASE_URL) REDIS_URL=$(PRODUCTION_REDIS_URL) \
-	  $(PY) bench/faults/postgres_restart.py
+	  $(PY) bench/faults/postgres_restart.py --output bench/results/fault_postgres_restart.md
 	$(PY) scripts/security_audit.py
 
 clean:

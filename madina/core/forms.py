@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 # The first choice of a filter, named after what it filters: a bare "all" cannot agree with the
@@ -30,6 +32,60 @@ def _add_class(widget: forms.Widget, css: str) -> None:
     widget.attrs["class"] = " ".join(classes)
 
 
+def _attributes(attrs: dict) -> str:
+    """Attributes as Django's ``attrs.html`` writes them, in the same order: ``True`` alone,
+    ``False`` and ``None`` left out."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False or value is None:
+            continue
+        if value is True:
+            parts.append(format_html(" {}", name))
+        else:
+            parts.append(format_html(' {}="{}"', name, str(value)))
+    return mark_safe("".join(parts))  # noqa: S308 — every part is escaped by format_html
+
+
+class _OptionsInPython:
+    """A select whose options are written in Python, with the markup of Django's templates.
+
+    The registry's filters and the initiative form offer ~250 communes and ~150 organisations;
+    Django renders every option through two template includes, which took a third of those
+    pages' time under load (issue 8, docs/performance.md). Same context, same HTML.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        _attributes(option["attrs"]),
+                        conditional_escape(option["label"]),
+                    )
+                )
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every part is escaped by format_html
+
+
+class FastSelect(_OptionsInPython, forms.Select):
+    pass
+
+
+class FastSelectMultiple(_OptionsInPython, forms.SelectMultiple):
+    pass
+
+
+_FAST = {forms.Select: FastSelect, forms.SelectMultiple: FastSelectMultiple}
+
+
 class BootstrapMixin:
     """Bootstrap classes on every widget; invalid fields point at their error message.
 
@@ -46,6 +102,9 @@ class BootstrapMixin:
     def style_widgets(self) -> None:
         for name, field in self.fields.items():
             widget = field.widget
+            # Plain selects only: a subclass may have a template of its own.
+            if type(widget) in _FAST:
+                widget.__class__ = _FAST[type(widget)]
             if isinstance(
                 widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect
             ):

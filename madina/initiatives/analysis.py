@@ -21,8 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db import connection
-from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.db.models import Count, F, Max, Min, Q, QuerySet, Sum, Window
+from django.db.models.functions import Coalesce, RowNumber
 from django.urls import reverse
 from django.utils.formats import localize, number_format
 from django.utils.html import format_html
@@ -147,7 +147,9 @@ def _number(value: int) -> str:
 def initiative_map_data(*, user, filters: dict) -> list[dict]:
     """One point per commune with active initiatives: how many, people reached, and the list.
 
-    Three queries: the initiatives per commune, the people reached per commune, the communes.
+    Four queries: the initiatives per commune counted, the first of them by title for the
+    pop-ups (a window per commune, so that tens of thousands of titles never leave the
+    database), the people reached per commune, the communes.
     """
     ids = _ids(_active(_visible_initiatives(user, filters), filters))
     links = Initiative.communes.through.objects.filter(initiative__in=ids)
@@ -155,8 +157,18 @@ def initiative_map_data(*, user, filters: dict) -> list[dict]:
         links = links.filter(area__parent=province)
     if commune := filters.get("commune"):
         links = links.filter(area=commune)
+    counts = dict(
+        links.order_by().values("area_id").annotate(n=Count("id")).values_list("area_id", "n")
+    )
+    first = links.annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("area_id")],
+            order_by=[F("initiative__title").asc(), F("initiative_id").asc()],
+        )
+    ).filter(rank__lte=POPUP_INITIATIVES)
     by_commune: dict[int, list[tuple]] = defaultdict(list)
-    for row in links.values_list(
+    for row in first.values_list(
         "area_id",
         "initiative_id",
         "initiative__title",
@@ -172,12 +184,12 @@ def initiative_map_data(*, user, filters: dict) -> list[dict]:
         .values_list("commune_id", "people")
     )
     communes = Area.objects.filter(
-        pk__in=by_commune, latitude__isnull=False, longitude__isnull=False
+        pk__in=counts, latitude__isnull=False, longitude__isnull=False
     ).select_related("parent")
     points = []
     for commune in communes:
         rows = by_commune[commune.pk]
-        count, people = len(rows), reached.get(commune.pk) or 0
+        count, people = counts[commune.pk], reached.get(commune.pk) or 0
         points.append(
             {
                 "name": commune.name,
@@ -324,6 +336,8 @@ def initiative_pivot(
     if "period" in dimensions:
         start, end = _period_span(ids, filters)
         periods = sorted({_period_key(month, grain) for month in _months(start, end)})
+    if measure == "initiatives" and _counted_in_sql(dimensions, filters):
+        return _initiative_pivot_sql(ids, rows, columns, grain, periods, measure)
     facts = (
         _initiative_facts(ids, filters, grain, periods)
         if measure == "initiatives"
@@ -358,6 +372,57 @@ def initiative_pivot(
         row_totals={key: size(value) for key, value in row_totals.items()},
         column_totals={key: size(value) for key, value in column_totals.items()},
         total=size(grand) if isinstance(grand, set) else grand[0],
+        measure=measure,
+        row_dimension=rows,
+        column_dimension=columns,
+    )
+
+
+# The dimensions the database can count initiatives by without expanding periods in Python.
+_SQL_DIMENSIONS = {
+    "organisation": "lead_organisation_id",
+    "sector": "sector_id",
+    "province": "communes__parent_id",
+}
+
+
+def _counted_in_sql(dimensions: list[str], filters: dict) -> bool:
+    """Counts of initiatives by organisation, sector or province, without a place filter, are
+    ``COUNT(DISTINCT)`` in the database (four aggregates) instead of a set of ids per cell built
+    from every initiative × commune row (issue 8: 100,000 initiatives). Periods, and a place
+    filter that must hold for the very commune counted, go through ``_initiative_facts``."""
+    return (
+        all(dimension in _SQL_DIMENSIONS for dimension in dimensions)
+        and not filters.get("province")
+        and not filters.get("commune")
+    )
+
+
+def _initiative_pivot_sql(ids, rows, columns, grain, periods, measure) -> Pivot:
+    base = Initiative.objects.filter(pk__in=ids).order_by()
+
+    def counted(*dimensions):
+        fields = [_SQL_DIMENSIONS[dimension] for dimension in dimensions]
+        return base.values(*fields).annotate(n=Count("pk", distinct=True)).values_list(*fields, "n")
+
+    row_totals = dict(counted(rows))
+    if columns:
+        cells = {(row, column): n for row, column, n in counted(rows, columns)}
+        column_totals = dict(counted(columns))
+    else:
+        cells = {(row, None): n for row, n in row_totals.items()}
+    total = base.aggregate(n=Count("pk", distinct=True))["n"]
+    if not columns:
+        column_totals = {None: total}
+    dimensions = [rows, *([columns] if columns else [])]
+    labels = _labels(dimensions, row_totals, column_totals, rows, columns, grain, periods)
+    return Pivot(
+        rows=labels[rows],
+        columns=labels[columns] if columns else [(None, _("Total"))],
+        cells=cells,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total=total,
         measure=measure,
         row_dimension=rows,
         column_dimension=columns,

@@ -147,19 +147,24 @@ def _number(value: int) -> str:
 def initiative_map_data(*, user, filters: dict) -> list[dict]:
     """One point per commune with active initiatives: how many, people reached, and the list.
 
-    Four queries: the initiatives per commune counted, the first of them by title for the
-    pop-ups (a window per commune, so that tens of thousands of titles never leave the
-    database), the people reached per commune, the communes.
+    The counts come from the gap matrix's grouped query (the roll-up of reach when it answers,
+    else the exact query: the same figures), summed over sectors; the pop-ups' first
+    initiatives by title from a window per commune, so that tens of thousands of titles never
+    leave the database; then the communes.
     """
+    sql, params = gap_cells_query(user=user, filters=filters)
+    counts: dict[int, int] = defaultdict(int)
+    reached: dict[int, int] = defaultdict(int)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for area, _sector, initiatives, people in cursor.fetchall():
+            counts[area] += int(initiatives or 0)
+            reached[area] += int(people or 0)
+    counts = {area: count for area, count in counts.items() if count}
+    if commune := _pk(filters.get("commune")):
+        counts = {area: count for area, count in counts.items() if area == commune}
     ids = _ids(_active(_visible_initiatives(user, filters), filters))
-    links = Initiative.communes.through.objects.filter(initiative__in=ids)
-    if province := filters.get("province"):
-        links = links.filter(area__parent=province)
-    if commune := filters.get("commune"):
-        links = links.filter(area=commune)
-    counts = dict(
-        links.order_by().values("area_id").annotate(n=Count("id")).values_list("area_id", "n")
-    )
+    links = Initiative.communes.through.objects.filter(initiative__in=ids, area__in=list(counts))
     first = links.annotate(
         rank=Window(
             RowNumber(),
@@ -177,12 +182,6 @@ def initiative_map_data(*, user, filters: dict) -> list[dict]:
         "initiative__lead_organisation__name_en",
     ).order_by("initiative__title", "initiative_id"):
         by_commune[row[0]].append(row[1:])
-    reached = dict(
-        _reports(ids, filters)
-        .values("commune_id")
-        .annotate(people=Sum(_MONTHLY))
-        .values_list("commune_id", "people")
-    )
     communes = Area.objects.filter(
         pk__in=counts, latitude__isnull=False, longitude__isnull=False
     ).select_related("parent")

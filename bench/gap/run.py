@@ -65,7 +65,8 @@ def _arguments() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def _setup_django(url: str) -> None:
+def create_database(url: str) -> None:
+    """Create the PostgreSQL database ``url`` names unless it exists (also used by bench/load)."""
     import psycopg
 
     name = url.rsplit("/", 1)[1]
@@ -76,6 +77,10 @@ def _setup_django(url: str) -> None:
         ).fetchone()
         if not exists:
             connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def _setup_django(url: str) -> None:
+    create_database(url)
     os.environ["DATABASE_URL"] = url
     os.environ["DEBUG"] = "false"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "madina.settings.dev")

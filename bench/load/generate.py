@@ -112,16 +112,7 @@ class Clock:
 
 
 def setup(url: str) -> None:
-    import psycopg
-
-    name = url.rsplit("/", 1)[1]
-    admin_url = url.rsplit("/", 1)[0] + "/postgres"
-    with psycopg.connect(admin_url, autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
+    _gap().create_database(url)
     os.environ.update(bench_env(url))
     (ROOT / "var" / "load").mkdir(parents=True, exist_ok=True)
     sys.path.insert(0, str(ROOT))

@@ -29,7 +29,7 @@ from pathlib import Path
 from django.db.models import Q
 
 # Arabic diacritics (harakat, tanwin, shadda, sukun, superscript alef, Quranic marks) and tatweel.
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -81,7 +81,7 @@ _REPEATS = re.compile(r"(.)\1+")
 def normalise_arabic(text: str) -> str:
     """Fold the spelling variants of Arabic script; other characters pass through."""
     text = unicodedata.normalize("NFKC", text)
-    text = _ARABIC_MARKS.sub("", text)
+    text = ARABIC_MARKS.sub("", text)
     text = text.translate(_ARABIC_FOLD)
     # A lone hamza carries no distinction users type consistently.
     text = text.replace("ء", "")

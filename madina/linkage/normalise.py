@@ -30,10 +30,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from madina.core.text import fold_latin
+from madina.core.text import ARABIC_MARKS, fold_latin
 
 _ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
-_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
 _ARABIC_FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -110,7 +109,7 @@ class NamePart:
 def fold_arabic(text: str) -> str:
     """Arabic without diacritics, tatweel and letter variants; ة and final ى are kept apart."""
     text = unicodedata.normalize("NFKC", text)
-    text = _ARABIC_MARKS.sub("", text)
+    text = ARABIC_MARKS.sub("", text)
     return text.translate(_ARABIC_FOLD)
 
 
